@@ -1,0 +1,244 @@
+// Verbs on resources: get, list, watch, create, update, patch, delete, deletecollection,
+// and the status / scale / finalize subresources. One generic path for every kind.
+import * as errors from '../../machinery/errors.js';
+import { serverSideApply } from '../../machinery/apply/index.js';
+import { applyPatch } from '../../machinery/patch/index.js';
+import { isPlainObject, type KubeObject } from '../../machinery/types.js';
+import { allVerbs, type Verb } from '../../resources/types.js';
+import { decodeObjectBody, mediaType, parseJson, parseYamlBody, readBody } from '../http/body.js';
+import { representationOf, sendJson } from '../http/respond.js';
+import { parseSelection } from '../storage/selection.js';
+import type { DeleteOptions } from '../storage/resourceStore.js';
+import { parseIncludeObject, partialObjectMetadata, toTable } from '../table.js';
+import { serveWatch } from '../watch.js';
+import { fieldManagerOf, fieldValidationOf, isDryRun, type RequestContext } from './context.js';
+import { checkFields, checkKind } from './objectInput.js';
+import { scaleOf, withScale } from './scale.js';
+
+const applyPatchType = 'application/apply-patch+yaml';
+
+function requireVerb(ctx: RequestContext, verb: Verb): void {
+  if (!(ctx.info.strategy.verbs ?? allVerbs).includes(verb)) throw errors.methodNotSupported(ctx.info.gr, verb);
+}
+
+function respondObject(ctx: RequestContext, code: number, obj: KubeObject): void {
+  const rep = representationOf(ctx.req.headers.accept);
+  let body: unknown = obj;
+  if (rep === 'table') body = toTable(ctx.info, [obj], { resourceVersion: obj.metadata.resourceVersion }, parseIncludeObject(ctx.url.searchParams.get('includeObject')));
+  else if (rep === 'partial') body = partialObjectMetadata(obj);
+  sendJson(ctx.res, code, body, ctx.req, ctx.warnings);
+}
+
+function checkSubresource(ctx: RequestContext, allowed: readonly string[]): void {
+  const sub = ctx.target.subresource;
+  if (sub === undefined) return;
+  const s = ctx.info.strategy;
+  const exists = (sub === 'status' && s.hasStatus) || (sub === 'scale' && s.scale) || (sub === 'finalize' && s.plural === 'namespaces' && s.group === '');
+  if (!exists) throw errors.notFound(ctx.info.gr, `${ctx.target.name}/${sub}`);
+  if (!allowed.includes(sub)) throw errors.methodNotSupported({ group: ctx.info.gr.group, resource: `${ctx.info.gr.resource}/${sub}` }, ctx.req.method?.toLowerCase() ?? '');
+}
+
+export async function handleResource(ctx: RequestContext): Promise<void> {
+  const { req, target, url } = ctx;
+  const method = req.method ?? 'GET';
+  if (ctx.info.strategy.namespaced === false && target.namespace) throw errors.notFound(ctx.info.gr, target.name ?? '');
+  const watch = target.watchPath || url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1';
+  if (method === 'GET' && target.name === undefined) return watch ? watchCollection(ctx) : list(ctx);
+  if (method === 'GET' && watch) return watchCollection(ctx, target.name);
+  if (method === 'GET') return get(ctx);
+  if (method === 'POST' && target.name === undefined) return create(ctx);
+  if (method === 'PUT' && target.name !== undefined) return update(ctx);
+  if (method === 'PATCH' && target.name !== undefined) return patch(ctx);
+  if (method === 'DELETE' && target.name !== undefined) return remove(ctx);
+  if (method === 'DELETE') return removeCollection(ctx);
+  throw errors.methodNotSupported(ctx.info.gr, method.toLowerCase());
+}
+
+async function get(ctx: RequestContext): Promise<void> {
+  requireVerb(ctx, 'get');
+  checkSubresource(ctx, ['status', 'scale']);
+  const obj = await ctx.deps.objects.get(ctx.info, ctx.target.namespace, ctx.target.name!);
+  if (ctx.target.subresource === 'scale') return sendJson(ctx.res, 200, scaleOf(ctx.info, obj), ctx.req);
+  respondObject(ctx, 200, obj);
+}
+
+async function list(ctx: RequestContext): Promise<void> {
+  requireVerb(ctx, 'list');
+  const q = ctx.url.searchParams;
+  const selection = parseSelection(ctx.info, q.get('labelSelector'), q.get('fieldSelector'));
+  const limit = Number(q.get('limit') ?? 0);
+  const result = await ctx.deps.objects.list(ctx.info, ctx.target.namespace, {
+    selection,
+    limit: Number.isFinite(limit) && limit > 0 ? limit : undefined,
+    continue: q.get('continue') ?? undefined,
+    resourceVersion: q.get('resourceVersion') ?? undefined,
+    resourceVersionMatch: q.get('resourceVersionMatch') ?? undefined,
+  });
+  const rep = representationOf(ctx.req.headers.accept);
+  if (rep === 'table') return sendJson(ctx.res, 200, toTable(ctx.info, result.items, result.metadata, parseIncludeObject(q.get('includeObject'))), ctx.req);
+  if (rep === 'partial') {
+    return sendJson(ctx.res, 200, { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: result.metadata, items: result.items.map(partialObjectMetadata) }, ctx.req);
+  }
+  sendJson(ctx.res, 200, result, ctx.req);
+}
+
+async function watchCollection(ctx: RequestContext, name?: string): Promise<void> {
+  requireVerb(ctx, 'watch');
+  const q = ctx.url.searchParams;
+  let fieldSelector = q.get('fieldSelector');
+  if (name !== undefined) fieldSelector = [fieldSelector, `metadata.name=${name}`].filter(Boolean).join(',');
+  const timeout = Number(q.get('timeoutSeconds') ?? 0);
+  await serveWatch(ctx.deps, ctx.req, ctx.res, {
+    info: ctx.info,
+    namespace: ctx.target.namespace,
+    selection: parseSelection(ctx.info, q.get('labelSelector'), fieldSelector),
+    resourceVersion: q.get('resourceVersion') ?? undefined,
+    allowBookmarks: q.get('allowWatchBookmarks') === 'true',
+    sendInitialEvents: q.get('sendInitialEvents') === 'true',
+    timeoutSeconds: Number.isFinite(timeout) ? timeout : undefined,
+    representation: representationOf(ctx.req.headers.accept),
+    includeObject: parseIncludeObject(q.get('includeObject')),
+  });
+}
+
+async function readObject(ctx: RequestContext): Promise<KubeObject> {
+  const body = await readBody(ctx.req);
+  const obj = checkKind(ctx, decodeObjectBody(body, mediaType(ctx.req)));
+  checkFields(ctx, obj, fieldValidationOf(ctx.url));
+  return obj;
+}
+
+async function create(ctx: RequestContext): Promise<void> {
+  requireVerb(ctx, 'create');
+  const obj = await readObject(ctx);
+  if (ctx.info.strategy.namespaced && obj.metadata.namespace && obj.metadata.namespace !== ctx.target.namespace) {
+    throw errors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
+  }
+  if (ctx.info.strategy.namespaced && !ctx.target.namespace) throw errors.notFound(ctx.info.gr, '');
+  const created = await ctx.deps.objects.create(ctx.info, ctx.target.namespace, obj, { dryRun: isDryRun(ctx.url), fieldManager: fieldManagerOf(ctx) });
+  ctx.warnings.push(...(ctx.info.strategy.warnings?.(created) ?? []));
+  respondObject(ctx, 201, created);
+}
+
+async function update(ctx: RequestContext): Promise<void> {
+  requireVerb(ctx, 'update');
+  checkSubresource(ctx, ['status', 'scale', 'finalize']);
+  const name = ctx.target.name!;
+  const sub = ctx.target.subresource;
+  const opts = { dryRun: isDryRun(ctx.url), fieldManager: fieldManagerOf(ctx), subresource: sub };
+  if (sub === 'scale') {
+    const body = parseJson(await readBody(ctx.req));
+    if (!isPlainObject(body)) throw errors.badRequest('expected a Scale object');
+    const { object } = await ctx.deps.objects.update(ctx.info, ctx.target.namespace, name, (cur) => withScale(ctx.info, cur!, body), opts);
+    return sendJson(ctx.res, 200, scaleOf(ctx.info, object), ctx.req);
+  }
+  const obj = await readObject(ctx);
+  const { object, created } = await ctx.deps.objects.update(ctx.info, ctx.target.namespace, name, () => obj, opts);
+  respondObject(ctx, created ? 201 : 200, object);
+}
+
+async function patch(ctx: RequestContext): Promise<void> {
+  requireVerb(ctx, 'patch');
+  checkSubresource(ctx, ['status', 'scale']);
+  const name = ctx.target.name!;
+  const sub = ctx.target.subresource;
+  const type = mediaType(ctx.req);
+  const raw = await readBody(ctx.req);
+  const body = type === applyPatchType ? parseYamlBody(raw) : parseJson(raw);
+  const dryRun = isDryRun(ctx.url);
+  const manager = fieldManagerOf(ctx);
+  const schema = ctx.deps.schemaFor(ctx.info);
+  const mode = fieldValidationOf(ctx.url);
+  if (sub === 'scale') {
+    const { object } = await ctx.deps.objects.update(ctx.info, ctx.target.namespace, name, (cur) => {
+      const patched = applyPatch(type, scaleOf(ctx.info, cur!), body, undefined);
+      if (!isPlainObject(patched)) throw errors.badRequest('patch did not produce an object');
+      return withScale(ctx.info, cur!, patched);
+    }, { dryRun, fieldManager: manager, subresource: 'scale' });
+    return sendJson(ctx.res, 200, scaleOf(ctx.info, object), ctx.req);
+  }
+  if (type === applyPatchType) {
+    if (!isPlainObject(body)) throw errors.badRequest('apply patch must be an object');
+    if (!manager || !ctx.url.searchParams.get('fieldManager')) throw errors.badRequest('PATCH, application/apply-patch+yaml requires fieldManager parameter');
+    const applied = checkKind(ctx, body);
+    checkFields(ctx, applied, mode, 'patch');
+    if (!schema) throw errors.badRequest(`server-side apply is not supported for ${ctx.info.gr.resource}`);
+    const force = ctx.url.searchParams.get('force') === 'true';
+    const { object, created } = await ctx.deps.objects.update(ctx.info, ctx.target.namespace, name, (cur) => {
+      const out = serverSideApply({
+        live: cur,
+        applied: { ...applied, metadata: { ...applied.metadata, name } },
+        manager,
+        force,
+        schema,
+        apiVersion: ctx.info.apiVersion,
+        now: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        subresource: sub,
+        ignorePaths: ctx.info.strategy.hasStatus ? [sub === 'status' ? ['spec'] : ['status']] : undefined,
+      }).object;
+      // The result carries the live resourceVersion; compare-and-swap happens in the store.
+      if (cur) out.metadata.resourceVersion = undefined;
+      return out;
+    }, { dryRun, fieldManager: manager, subresource: sub, allowCreate: sub === undefined, managedFieldsDone: true });
+    return respondObject(ctx, created ? 201 : 200, object);
+  }
+  const { object } = await ctx.deps.objects.update(ctx.info, ctx.target.namespace, name, (cur) => {
+    const patched = applyPatch(type, cur!, body, schema);
+    if (!isPlainObject(patched)) throw errors.badRequest('patch did not produce an object');
+    const obj = checkKind(ctx, patched);
+    checkFields(ctx, obj, mode, 'patch');
+    // A patch may carry metadata.resourceVersion as a precondition; otherwise it applies to the latest.
+    const patchMeta = isPlainObject(body) && isPlainObject(body.metadata) ? body.metadata : undefined;
+    if (!patchMeta || typeof patchMeta.resourceVersion !== 'string') obj.metadata.resourceVersion = undefined;
+    return obj;
+  }, { dryRun, fieldManager: manager, subresource: sub });
+  respondObject(ctx, 200, object);
+}
+
+async function deleteOptionsOf(ctx: RequestContext): Promise<DeleteOptions> {
+  const q = ctx.url.searchParams;
+  const opts: DeleteOptions = { dryRun: isDryRun(ctx.url), fieldManager: fieldManagerOf(ctx) };
+  const raw = await readBody(ctx.req);
+  if (raw.length > 0) {
+    const body = parseJson(raw);
+    if (isPlainObject(body)) {
+      if (typeof body.gracePeriodSeconds === 'number') opts.gracePeriodSeconds = body.gracePeriodSeconds;
+      if (typeof body.propagationPolicy === 'string') opts.propagationPolicy = body.propagationPolicy as DeleteOptions['propagationPolicy'];
+      if (body.orphanDependents === true) opts.propagationPolicy ??= 'Orphan';
+      if (isPlainObject(body.preconditions)) opts.preconditions = body.preconditions as DeleteOptions['preconditions'];
+      if (Array.isArray(body.dryRun) && body.dryRun.includes('All')) opts.dryRun = true;
+    }
+  }
+  if (q.get('gracePeriodSeconds') !== null) opts.gracePeriodSeconds = Number(q.get('gracePeriodSeconds'));
+  const pp = q.get('propagationPolicy');
+  if (pp) opts.propagationPolicy = pp as DeleteOptions['propagationPolicy'];
+  if (opts.propagationPolicy && !['Orphan', 'Background', 'Foreground'].includes(opts.propagationPolicy)) {
+    throw errors.invalid('', 'DeleteOptions', '', [{ type: 'NotSupported', field: 'propagationPolicy', value: opts.propagationPolicy, detail: 'supported values: "Foreground", "Background", "Orphan", "nil"' }]);
+  }
+  return opts;
+}
+
+async function remove(ctx: RequestContext): Promise<void> {
+  requireVerb(ctx, 'delete');
+  if (ctx.target.subresource) throw errors.methodNotSupported(ctx.info.gr, 'delete');
+  const opts = await deleteOptionsOf(ctx);
+  const { object } = await ctx.deps.objects.delete(ctx.info, ctx.target.namespace, ctx.target.name!, opts);
+  respondObject(ctx, 200, object);
+}
+
+async function removeCollection(ctx: RequestContext): Promise<void> {
+  requireVerb(ctx, 'deletecollection');
+  const q = ctx.url.searchParams;
+  const opts = await deleteOptionsOf(ctx);
+  const selection = parseSelection(ctx.info, q.get('labelSelector'), q.get('fieldSelector'));
+  const found = await ctx.deps.objects.list(ctx.info, ctx.target.namespace, { selection });
+  const items: KubeObject[] = [];
+  for (const o of found.items) {
+    try {
+      items.push((await ctx.deps.objects.delete(ctx.info, o.metadata.namespace, o.metadata.name!, opts)).object);
+    } catch (e) {
+      if (!(e instanceof errors.ApiError && e.code === 404)) throw e;
+    }
+  }
+  sendJson(ctx.res, 200, { apiVersion: ctx.info.apiVersion, kind: ctx.info.listKind, metadata: { resourceVersion: found.metadata.resourceVersion }, items }, ctx.req);
+}

@@ -1,0 +1,134 @@
+// Streaming watches: one JSON event per line over a chunked response, from a store watch.
+//
+// Guarantees: events reach the client in revision order with no gaps from the requested
+// resourceVersion; with resourceVersion unset or "0" the current objects come first as
+// ADDED; a selector turns transitions into ADDED/DELETED as upstream's watch filter does; a
+// start revision that was compacted ends the stream with an ERROR event carrying 410 Expired.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import * as errors from '../machinery/errors.js';
+import type { KubeObject } from '../machinery/types.js';
+import type { Store, StoreEvent } from '../store/types.js';
+import type { Representation } from './http/respond.js';
+import type { ResourceInfo, ResourceRegistry } from './registry.js';
+import { decodeStored } from './storage/objectCodec.js';
+import type { ResourceStore } from './storage/resourceStore.js';
+import { matches, selectionEmpty, type Selection } from './storage/selection.js';
+import { partialObjectMetadata, toTable, type IncludeObject } from './table.js';
+
+export interface WatchRequest {
+  info: ResourceInfo;
+  namespace?: string;
+  selection: Selection;
+  resourceVersion?: string;
+  allowBookmarks: boolean;
+  sendInitialEvents: boolean;
+  timeoutSeconds?: number;
+  representation: Representation;
+  includeObject: IncludeObject;
+}
+
+type EventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+
+// Many watchers see the same store event: decode it once.
+const decoded = new WeakMap<StoreEvent, { info: ResourceInfo; obj: KubeObject; prev?: KubeObject }>();
+
+function decodeEvent(info: ResourceInfo, ev: StoreEvent): { obj: KubeObject; prev?: KubeObject } {
+  const hit = decoded.get(ev);
+  if (hit && hit.info === info) return hit;
+  const d = { info, obj: decodeStored(info, ev.kv), prev: ev.prev && ev.type === 'put' ? decodeStored(info, ev.prev) : undefined };
+  decoded.set(ev, d);
+  return d;
+}
+
+export const bookmarkIntervalMs = 60_000;
+
+export async function serveWatch(deps: { store: Store; objects: ResourceStore; registry: ResourceRegistry }, req: IncomingMessage, res: ServerResponse, w: WatchRequest): Promise<void> {
+  const { info, selection } = w;
+  const prefix = deps.registry.listPrefix(info, w.namespace);
+  let fromRevision: number;
+  const initial: KubeObject[] = [];
+  const rv = w.resourceVersion;
+  if (rv === undefined || rv === '' || rv === '0' || w.sendInitialEvents) {
+    const list = await deps.objects.list(info, w.namespace, { selection });
+    initial.push(...list.items);
+    fromRevision = Number(list.metadata.resourceVersion);
+  } else {
+    fromRevision = Number(rv);
+    if (!Number.isInteger(fromRevision) || fromRevision < 0) throw errors.badRequest(`invalid resource version "${rv}"`);
+  }
+
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+  res.flushHeaders();
+  let first = true;
+  let lastRevision = fromRevision;
+  const write = (type: EventType, obj: unknown): void => {
+    res.write(`${JSON.stringify({ type, object: obj })}\n`);
+  };
+  const render = (obj: KubeObject): unknown => {
+    if (w.representation === 'table') {
+      const t = toTable(info, [obj], { resourceVersion: obj.metadata.resourceVersion }, w.includeObject, first);
+      first = false;
+      return t;
+    }
+    if (w.representation === 'partial') return partialObjectMetadata(obj);
+    return obj;
+  };
+  const bookmark = (annotations?: Record<string, string>): void => {
+    write('BOOKMARK', { kind: info.strategy.kind, apiVersion: info.apiVersion, metadata: { resourceVersion: String(lastRevision), ...(annotations ? { annotations } : {}) } });
+  };
+
+  for (const obj of initial) write('ADDED', render(obj));
+  if (w.sendInitialEvents && w.allowBookmarks) bookmark({ 'k8s.io/initial-events-end': 'true' });
+
+  await new Promise<void>((resolve) => {
+    let done = false;
+    const finish = (): void => {
+      if (done) return;
+      done = true;
+      handle.cancel();
+      clearTimeout(timer);
+      clearInterval(ticker);
+      res.end();
+      resolve();
+    };
+    const handle = deps.store.watch(
+      prefix,
+      fromRevision,
+      (events) => {
+        if (done) return;
+        for (const ev of events) {
+          lastRevision = ev.kv.modRevision;
+          const { obj, prev } = decodeEvent(info, ev);
+          let type: EventType;
+          if (ev.type === 'delete') {
+            if (!selectionEmpty(selection) && !matches(info, selection, obj)) continue;
+            type = 'DELETED';
+          } else if (selectionEmpty(selection)) {
+            type = ev.created || !ev.prev ? 'ADDED' : 'MODIFIED';
+          } else {
+            const now = matches(info, selection, obj);
+            const before = prev ? matches(info, selection, prev) : false;
+            if (now && before) type = 'MODIFIED';
+            else if (now) type = 'ADDED';
+            else if (before) type = 'DELETED';
+            else continue;
+          }
+          write(type, render(obj));
+        }
+      },
+      (err) => {
+        if (err.code === 'Compacted') {
+          write('ERROR', errors.resourceExpired(`too old resource version: ${fromRevision}`).status);
+        }
+        finish();
+      },
+    );
+    const timer = setTimeout(finish, (w.timeoutSeconds && w.timeoutSeconds > 0 ? w.timeoutSeconds : 1800) * 1000);
+    const ticker = setInterval(() => {
+      if (w.allowBookmarks) bookmark();
+    }, bookmarkIntervalMs);
+    ticker.unref();
+    req.on('close', finish);
+    res.on('close', finish);
+  });
+}

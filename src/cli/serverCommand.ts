@@ -1,0 +1,105 @@
+// `skiff server`: start a cluster and tell the user how to reach it.
+import { defaultConfig, defaultDataDir, type ServerConfig } from '../server/config.js';
+import { createLogger, isLogLevel } from '../server/log.js';
+import { startServer } from '../server/server.js';
+import { parseFlags, usage, UsageError, type FlagSpec } from './args.js';
+
+const specs: FlagSpec[] = [
+  { name: 'data-dir', type: 'string', help: 'where the datastore, certificates and kubeconfig live', defaultText: '/var/lib/skiff as root, ~/.skiff otherwise' },
+  { name: 'https-port', type: 'number', help: 'API server port (0 picks a free one)', defaultText: '6443' },
+  { name: 'bind-address', type: 'string', help: 'address the API server listens on', defaultText: '0.0.0.0' },
+  { name: 'write-kubeconfig', type: 'string', help: 'where to write the admin kubeconfig', defaultText: '<data-dir>/kubeconfig.yaml' },
+  { name: 'runtime', type: 'string', help: 'container runtime for the local node: containerd or sim', defaultText: 'containerd' },
+  { name: 'disable-agent', type: 'boolean', help: 'run the control plane only, no local node' },
+  { name: 'service-cidr', type: 'string', help: 'virtual IP range of Services', defaultText: '10.43.0.0/16' },
+  { name: 'service-node-port-range', type: 'string', help: 'port range of NodePort Services', defaultText: '30000-32767' },
+  { name: 'cluster-domain', type: 'string', help: 'DNS domain of the cluster', defaultText: 'cluster.local' },
+  { name: 'compact-interval', type: 'number', help: 'seconds between datastore compactions', defaultText: '300' },
+  { name: 'compact-keep', type: 'number', help: 'revisions of history kept for watches', defaultText: '10000' },
+  { name: 'log-level', type: 'string', help: 'error, warn, info or debug', defaultText: 'info' },
+  { name: 'help', type: 'boolean', help: 'show this help' },
+];
+
+const summary = 'Starts a Kubernetes API server on an embedded SQLite datastore and writes an admin kubeconfig.';
+
+export function serverUsage(): string {
+  return usage('server', summary, specs);
+}
+
+export function configFromArgs(argv: readonly string[]): ServerConfig | 'help' {
+  const { flags, rest } = parseFlags(argv, specs);
+  if (flags.help) return 'help';
+  if (rest.length) throw new UsageError(`unexpected argument: ${rest[0]}`);
+  const dataDir = (flags['data-dir'] as string | undefined) ?? defaultDataDir();
+  const cfg = defaultConfig({ dataDir });
+  if (flags['https-port'] !== undefined) cfg.httpsPort = flags['https-port'] as number;
+  if (cfg.httpsPort > 65535) throw new UsageError('--https-port must be at most 65535');
+  if (flags['bind-address'] !== undefined) cfg.bindAddress = flags['bind-address'] as string;
+  if (flags['write-kubeconfig'] !== undefined) cfg.writeKubeconfig = flags['write-kubeconfig'] as string;
+  const runtime = flags.runtime as string | undefined;
+  if (runtime !== undefined) {
+    if (runtime !== 'sim' && runtime !== 'containerd') throw new UsageError(`--runtime must be "containerd" or "sim", not "${runtime}"`);
+    cfg.runtime = runtime;
+  }
+  cfg.disableAgent = flags['disable-agent'] === true;
+  if (flags['service-cidr'] !== undefined) {
+    const v = flags['service-cidr'] as string;
+    if (!/^\d+\.\d+\.\d+\.\d+\/\d+$/.test(v)) throw new UsageError(`--service-cidr must be an IPv4 CIDR like 10.43.0.0/16, not "${v}"`);
+    cfg.serviceCIDR = v;
+  }
+  if (flags['service-node-port-range'] !== undefined) {
+    const m = /^(\d+)-(\d+)$/.exec(flags['service-node-port-range'] as string);
+    if (!m || Number(m[1]) > Number(m[2])) throw new UsageError('--service-node-port-range must look like 30000-32767');
+    cfg.nodePortRange = [Number(m[1]), Number(m[2])];
+  }
+  if (flags['cluster-domain'] !== undefined) cfg.clusterDomain = flags['cluster-domain'] as string;
+  if (flags['compact-interval'] !== undefined) cfg.compactIntervalSeconds = flags['compact-interval'] as number;
+  if (flags['compact-keep'] !== undefined) cfg.compactKeepRevisions = flags['compact-keep'] as number;
+  const level = flags['log-level'] as string | undefined;
+  if (level !== undefined) {
+    if (!isLogLevel(level)) throw new UsageError(`--log-level must be one of error, warn, info, debug`);
+    cfg.logLevel = level;
+  }
+  return cfg;
+}
+
+export async function runServer(argv: readonly string[], startedAt: number): Promise<void> {
+  const cfg = configFromArgs(argv);
+  if (cfg === 'help') {
+    process.stdout.write(serverUsage());
+    return;
+  }
+  const log = createLogger(cfg.logLevel);
+  let server;
+  try {
+    server = await startServer(cfg, log);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'EADDRINUSE') throw new UsageError(`port ${cfg.httpsPort} on ${cfg.bindAddress} is already in use: stop the other server or pass --https-port N (0 picks a free port)`);
+    if (err.code === 'EACCES') throw new UsageError(`no permission to write ${cfg.dataDir} or bind port ${cfg.httpsPort}: run as root or pass --data-dir DIR and --https-port N`);
+    throw e;
+  }
+  const seconds = ((performance.now() - startedAt) / 1000).toFixed(2);
+  process.stdout.write(
+    `skiff is ready (${seconds}s): API server at ${server.url}\n` +
+      `  kubeconfig: ${server.kubeconfig}\n` +
+      `  data dir:   ${cfg.dataDir}\n\n` +
+      `Next:\n  export KUBECONFIG=${server.kubeconfig}\n  kubectl get namespaces\n\n` +
+      (cfg.runtime === 'containerd' && !cfg.disableAgent ? 'note: the node agent is not part of this build yet; the API server runs without nodes.\n\n' : ''),
+  );
+  let signalled = false;
+  const shutdown = (sig: string): void => {
+    if (signalled) return;
+    signalled = true;
+    log.info(`${sig} received: finishing in-flight requests and closing the datastore`);
+    server
+      .stop()
+      .then(() => process.exit(0))
+      .catch((e: unknown) => {
+        log.error(`shutdown failed: ${String(e)}`);
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}

@@ -1,0 +1,51 @@
+// Everything `skiff server` can be told, validated once, with the defaults k3s users expect.
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { LogLevel } from './log.js';
+
+export interface ServerConfig {
+  dataDir: string;
+  httpsPort: number;
+  bindAddress: string;
+  writeKubeconfig: string;
+  runtime: 'sim' | 'containerd';
+  disableAgent: boolean;
+  logLevel: LogLevel;
+  serviceCIDR: string;
+  nodePortRange: [number, number];
+  clusterDomain: string;
+  /** Compaction: every intervalSeconds, drop history older than keepRevisions. */
+  compactIntervalSeconds: number;
+  compactKeepRevisions: number;
+}
+
+export function defaultDataDir(): string {
+  return process.getuid?.() === 0 ? '/var/lib/skiff' : join(homedir(), '.skiff');
+}
+
+export function defaultConfig(overrides: Partial<ServerConfig> = {}): ServerConfig {
+  const dataDir = overrides.dataDir ?? defaultDataDir();
+  return {
+    dataDir,
+    httpsPort: 6443,
+    bindAddress: '0.0.0.0',
+    writeKubeconfig: join(dataDir, 'kubeconfig.yaml'),
+    runtime: 'containerd',
+    disableAgent: false,
+    logLevel: 'info',
+    serviceCIDR: '10.43.0.0/16',
+    nodePortRange: [30000, 32767],
+    clusterDomain: 'cluster.local',
+    compactIntervalSeconds: 300,
+    compactKeepRevisions: 10000,
+    ...overrides,
+  };
+}
+
+/** The first usable address of the service range: the `kubernetes` Service's clusterIP. */
+export function firstServiceIP(cidr: string): string {
+  const [base] = cidr.split('/');
+  const parts = base.split('.').map(Number);
+  parts[3] += 1;
+  return parts.join('.');
+}

@@ -1,0 +1,110 @@
+// The composition root of `skiff server`: the only place that knows every piece.
+// Start order: store → API server → bootstrap objects → (controllers, agent: later issues).
+import { mkdirSync } from 'node:fs';
+import { hostname, networkInterfaces } from 'node:os';
+import { join } from 'node:path';
+import { ApiServer, type VersionInfo } from '../apiserver/server.js';
+import { ResourceRegistry, type ResourceInfo } from '../apiserver/registry.js';
+import { ResourceStore } from '../apiserver/storage/resourceStore.js';
+import type { ApiDeps, SchemaLookup } from '../apiserver/handlers/context.js';
+import { createOpenApiDocs } from '../apiserver/openapi/index.js';
+import { updateManagedFields } from '../machinery/apply/index.js';
+import { allStrategies } from '../resources/index.js';
+import { schemaLookup } from '../resources/schema/registry.js';
+import { startCompactor } from '../store/compactor.js';
+import { openStore } from '../store/index.js';
+import type { Store } from '../store/types.js';
+import { bootstrapObjects } from './bootstrap.js';
+import { ensurePki, type Pki } from './certs.js';
+import { firstServiceIP, type ServerConfig } from './config.js';
+import { writeKubeconfig } from './kubeconfig.js';
+import { createLogger, type Logger } from './log.js';
+import { skiffVersion } from './version.js';
+
+export interface RunningServer {
+  port: number;
+  url: string;
+  kubeconfig: string;
+  pki: Pki;
+  store: Store;
+  log: Logger;
+  stop(): Promise<void>;
+}
+
+function localAddresses(): string[] {
+  const ips = new Set(['127.0.0.1']);
+  for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) if (a.family === 'IPv4') ips.add(a.address);
+  return [...ips];
+}
+
+export async function startServer(config: ServerConfig, log: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
+  mkdirSync(config.dataDir, { recursive: true });
+  const host = hostname();
+  const pki = await ensurePki(config.dataDir, { dns: ['localhost', host, 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', `kubernetes.default.svc.${config.clusterDomain}`], ips: [...localAddresses(), firstServiceIP(config.serviceCIDR)] }, log.info);
+  const store = openStore({ backend: 'sqlite', path: join(config.dataDir, 'db', 'state.db') });
+  const registry = new ResourceRegistry(allStrategies);
+  const schemaCache = new Map<ResourceInfo, SchemaLookup | undefined>();
+  const schemaFor = (info: ResourceInfo): SchemaLookup | undefined => {
+    if (!schemaCache.has(info)) schemaCache.set(info, schemaLookup(info.strategy.schemaRef));
+    return schemaCache.get(info);
+  };
+  let objects!: ResourceStore;
+  const admission = {
+    options: { serviceCIDR: config.serviceCIDR, nodePortRange: config.nodePortRange, clusterDomain: config.clusterDomain },
+    listAll: async (group: string, resource: string) => {
+      const gv = registry.groupVersions.find((g) => g.group === group);
+      const info = gv && registry.lookup(group, gv.version, resource);
+      return info ? (await objects.list(info, undefined)).items : [];
+    },
+  };
+  objects = new ResourceStore(store, registry, admission, (info, live, updated, manager, subresource) => {
+    const schema = schemaFor(info);
+    if (!schema) return updated;
+    // Main-resource writes never own status (the status subresource does), as upstream.
+    const ignorePaths = info.strategy.hasStatus && subresource !== 'status' ? [['status']] : undefined;
+    return updateManagedFields({ live, updated, manager, operation: 'Update', schema, apiVersion: info.apiVersion, now: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), subresource, ignorePaths });
+  });
+  let ready = false;
+  let port = config.httpsPort;
+  const advertise = config.bindAddress === '0.0.0.0' || config.bindAddress === '::' ? '127.0.0.1' : config.bindAddress;
+  const deps: ApiDeps = { registry, objects, store, schemaFor, openapi: createOpenApiDocs(allStrategies), log: log.error };
+  const api = new ApiServer({
+    deps,
+    tls: { key: pki.servingKey, cert: pki.servingCert, ca: pki.caCert },
+    serverAddress: () => `${advertise}:${port}`,
+    ready: () => ready,
+    version: versionInfo(),
+  });
+  port = await api.listen(config.httpsPort, config.bindAddress);
+  const url = `https://${advertise}:${port}`;
+  writeKubeconfig(config.writeKubeconfig, pki, url);
+  await bootstrapObjects(objects, registry, { serviceIP: firstServiceIP(config.serviceCIDR), apiPort: port });
+  const compactor = startCompactor(store, { intervalMs: config.compactIntervalSeconds * 1000, keepRevisions: config.compactKeepRevisions });
+  ready = true;
+  log.debug(`API server listening on ${config.bindAddress}:${port}`);
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      ready = false;
+      compactor.stop();
+      await api.stop();
+      await store.close();
+    })());
+  return { port, url, kubeconfig: config.writeKubeconfig, pki, store, log, stop };
+}
+
+function versionInfo(): VersionInfo {
+  const v = skiffVersion();
+  return {
+    major: '1',
+    minor: '33',
+    gitVersion: v,
+    gitCommit: '',
+    gitTreeState: 'clean',
+    buildDate: '2026-11-28T00:00:00Z',
+    goVersion: `node${process.versions.node}`,
+    compiler: 'tsc',
+    platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`,
+  };
+}
