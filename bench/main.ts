@@ -1,0 +1,223 @@
+// `npm run bench [-- --json] [-- --only api,list,watch,rss]`: skiff's API server measured
+// against raw baselines taken in the same run (ratios, never absolute pass/fail).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { benchClient, percentile, type BenchClient } from './client.js';
+import { repoRoot } from '../test/support/cluster.js';
+
+type Results = Record<string, number>;
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+const onlyArg = args.find((a) => a.startsWith('--only'));
+const only = onlyArg ? (onlyArg.includes('=') ? onlyArg.split('=')[1] : args[args.indexOf(onlyArg) + 1]).split(',') : undefined;
+const want = (g: string): boolean => !only || only.includes(g);
+const say = (msg: string): void => {
+  if (!json) process.stdout.write(`${msg}\n`);
+  else process.stderr.write(`${msg}\n`);
+};
+const round = (n: number, d = 1): number => Math.round(n * 10 ** d) / 10 ** d;
+
+function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+const payload = (i: number): Record<string, unknown> => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name: `cm-${i}`, labels: { app: 'bench', shard: String(i % 10) } },
+  data: { 'game.properties': 'enemy.types=aliens,monsters\nplayer.maximum-lives=5\n'.repeat(4), index: String(i) },
+});
+
+function rawSqliteInsertRate(dir: string, n: number): number {
+  const db = new Database(join(dir, 'raw.db'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.exec('CREATE TABLE kv (id INTEGER PRIMARY KEY, key TEXT UNIQUE, value TEXT)');
+  const ins = db.prepare('INSERT INTO kv (key, value) VALUES (?, ?)');
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) ins.run(`/registry/core/configmaps/bench/cm-${i}`, JSON.stringify(payload(i)));
+  const rate = n / ((performance.now() - t0) / 1000);
+  db.close();
+  return rate;
+}
+
+async function startServer(dataDir: string): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
+  const proc = spawn(process.execPath, [join(repoRoot(), 'bin', 'skiff.js'), 'server', '--data-dir', dataDir, '--https-port', '0', '--bind-address', '127.0.0.1', '--runtime', 'sim', '--disable-agent', '--log-level', 'error'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    proc.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /API server at (https:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    proc.on('exit', (c) => reject(new Error(`server exited ${c}`)));
+  });
+  return {
+    url,
+    pid: proc.pid!,
+    stop: () => new Promise((r) => {
+      proc.on('exit', () => r());
+      proc.kill('SIGTERM');
+    }),
+  };
+}
+
+async function parallel(total: number, concurrency: number, fn: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < total) await fn(next++);
+  }));
+}
+
+async function createNamespace(c: BenchClient, name: string): Promise<void> {
+  const r = await c.req('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+  if (r.status !== 201) throw new Error(`namespace ${name}: ${r.status} ${r.body}`);
+}
+
+async function benchApi(c: BenchClient, res: Results): Promise<void> {
+  await createNamespace(c, 'bench-api');
+  const n = 6000;
+  const lat: number[] = [];
+  const t0 = performance.now();
+  await parallel(n, 16, async (i) => {
+    const s = performance.now();
+    const r = await c.req('POST', '/api/v1/namespaces/bench-api/configmaps', payload(i));
+    if (r.status !== 201) throw new Error(`create: ${r.status} ${r.body}`);
+    lat.push(performance.now() - s);
+  });
+  res.api_create_per_s = round(n / ((performance.now() - t0) / 1000));
+  lat.sort((a, b) => a - b);
+  res.api_create_p50_ms = round(percentile(lat, 50), 2);
+  res.api_create_p99_ms = round(percentile(lat, 99), 2);
+  say(`API create: ${res.api_create_per_s} objects/s with 16 concurrent HTTPS clients, p50 ${res.api_create_p50_ms} ms, p99 ${res.api_create_p99_ms} ms`);
+
+  // Open-loop load at 1,000 writes/s for 5 s: latency when the server is not saturated.
+  const rate = 1000;
+  const seconds = 5;
+  const paced: number[] = [];
+  const start = performance.now();
+  const pending: Promise<void>[] = [];
+  for (let i = 0; i < rate * seconds; i++) {
+    const due = start + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    pending.push((async () => {
+      const s = performance.now();
+      const r = await c.req('PUT', `/api/v1/namespaces/bench-api/configmaps/cm-${i % n}`, { ...payload(i % n), data: { v: String(i) } });
+      if (r.status !== 200) throw new Error(`update: ${r.status} ${r.body}`);
+      paced.push(performance.now() - s);
+    })());
+  }
+  await Promise.all(pending);
+  paced.sort((a, b) => a - b);
+  res.api_write_p50_ms = round(percentile(paced, 50), 2);
+  res.api_write_p99_ms = round(percentile(paced, 99), 2);
+  say(`API writes at ${rate}/s: p50 ${res.api_write_p50_ms} ms, p99 ${res.api_write_p99_ms} ms`);
+}
+
+async function benchList(c: BenchClient, res: Results): Promise<void> {
+  await createNamespace(c, 'bench-list');
+  const n = 10000;
+  await parallel(n, 16, async (i) => {
+    const r = await c.req('POST', '/api/v1/namespaces/bench-list/pods', {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: `pod-${i}`, labels: { app: 'bench', shard: String(i % 10) } },
+      spec: { containers: [{ name: 'web', image: 'nginx:1.14.2', ports: [{ containerPort: 80 }] }] },
+    });
+    if (r.status !== 201) throw new Error(`pod: ${r.status} ${r.body}`);
+  });
+  const times: number[] = [];
+  for (let k = 0; k < 5; k++) {
+    const s = performance.now();
+    const r = await c.req('GET', '/api/v1/namespaces/bench-list/pods');
+    if (r.status !== 200 || (JSON.parse(r.body) as { items: unknown[] }).items.length !== n) throw new Error('list failed');
+    times.push(performance.now() - s);
+  }
+  times.sort((a, b) => a - b);
+  res.list_10k_pods_ms = round(percentile(times, 50));
+  say(`list of 10,000 pods: ${res.list_10k_pods_ms} ms (median of 5)`);
+}
+
+async function benchWatch(url: string, dataDir: string, c: BenchClient, res: Results): Promise<void> {
+  await createNamespace(c, 'bench-watch');
+  const watchers = 1000;
+  const wc = benchClient(url, dataDir, watchers + 10);
+  const sentAt = new Map<string, number>();
+  const delays: number[] = [];
+  let ready = 0;
+  const closers = await Promise.all(Array.from({ length: watchers }, () => wc.watch('/api/v1/namespaces/bench-watch/configmaps?watch=true', (line) => {
+    const ev = JSON.parse(line) as { type: string; object: { metadata: { name: string } } };
+    const t = sentAt.get(ev.object.metadata.name);
+    if (ev.type === 'ADDED' && t !== undefined) delays.push(performance.now() - t);
+  }).then((close) => {
+    ready++;
+    return close;
+  })));
+  const events = 50;
+  for (let i = 0; i < events; i++) {
+    const name = `w-${i}`;
+    sentAt.set(name, performance.now());
+    const r = await c.req('POST', '/api/v1/namespaces/bench-watch/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data: { i: String(i) } });
+    if (r.status !== 201) throw new Error(`watch create: ${r.status}`);
+    await new Promise((r2) => setTimeout(r2, 20));
+  }
+  const deadline = Date.now() + 30_000;
+  while (delays.length < watchers * events && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  closers.forEach((close) => close());
+  wc.agent.destroy();
+  delays.sort((a, b) => a - b);
+  res.watch_watchers = ready;
+  res.watch_delivered_ratio = round(delays.length / (watchers * events), 3);
+  res.watch_fanout_p50_ms = round(percentile(delays, 50), 2);
+  res.watch_fanout_p99_ms = round(percentile(delays, 99), 2);
+  say(`watch fan-out to ${ready} watchers: p50 ${res.watch_fanout_p50_ms} ms, p99 ${res.watch_fanout_p99_ms} ms (${delays.length}/${watchers * events} delivered)`);
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'skiff-bench-'));
+  const res: Results = {};
+  try {
+    if (want('api')) {
+      res.raw_sqlite_insert_per_s = round(rawSqliteInsertRate(dir, 20000));
+      say(`raw SQLite single-row inserts (WAL, synchronous=NORMAL): ${res.raw_sqlite_insert_per_s}/s`);
+    }
+    const dataDir = join(dir, 'server');
+    const t0 = performance.now();
+    const server = await startServer(dataDir);
+    res.server_ready_ms = round(performance.now() - t0);
+    say(`server ready in ${res.server_ready_ms} ms (process start → ready line)`);
+    const c = benchClient(server.url, dataDir);
+    try {
+      await new Promise((r) => setTimeout(r, 1000));
+      res.rss_idle_mb = round(rssMb(server.pid));
+      say(`server RSS idle: ${res.rss_idle_mb} MB`);
+      if (want('api')) {
+        await benchApi(c, res);
+        res.api_create_ratio_raw = round(res.api_create_per_s / res.raw_sqlite_insert_per_s, 3);
+        say(`API create / raw SQLite insert: ${res.api_create_ratio_raw}`);
+      }
+      if (want('list')) await benchList(c, res);
+      if (want('watch')) await benchWatch(server.url, dataDir, c, res);
+      if (want('list') || want('api')) {
+        res.rss_after_objects_mb = round(rssMb(server.pid));
+        say(`server RSS after the objects above: ${res.rss_after_objects_mb} MB`);
+      }
+    } finally {
+      c.agent.destroy();
+      await server.stop();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  if (json) process.stdout.write(`${JSON.stringify(res)}\n`);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});
