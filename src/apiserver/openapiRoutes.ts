@@ -1,11 +1,11 @@
 // /openapi/v2 and /openapi/v3: answers in the form each kubectl version asks for, with
 // ETags so clients can cache (documents are built once, on first request).
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ApiRequest, ApiResponse } from './http/exchange.js';
 import * as errors from '../machinery/errors.js';
 import { openApiV2ProtobufContentType } from './openapi/index.js';
 import type { ApiDeps } from './handlers/context.js';
 
-function send(req: IncomingMessage, res: ServerResponse, body: Buffer, contentType: string, etag: string, immutable: boolean): void {
+function send(req: ApiRequest, res: ApiResponse, body: Buffer, contentType: string, etag: string, immutable: boolean): void {
   if (req.headers['if-none-match'] === etag) {
     res.writeHead(304, { ETag: etag });
     res.end();
@@ -21,7 +21,7 @@ function send(req: IncomingMessage, res: ServerResponse, body: Buffer, contentTy
   res.end(body);
 }
 
-export function serveOpenApi(req: IncomingMessage, res: ServerResponse, url: URL, deps: ApiDeps): void {
+export function serveOpenApi(req: ApiRequest, res: ApiResponse, url: URL, deps: ApiDeps): void {
   const p = url.pathname.replace(/\/+$/, '');
   if (p === '/openapi/v2') {
     const doc = deps.openapi.v2Document();

@@ -2,6 +2,7 @@
 // health and resource handlers, and a graceful stop that lets in-flight writes finish.
 import { createServer as createHttpsServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ApiRequest, ApiResponse } from './http/exchange.js';
 import type { TLSSocket } from 'node:tls';
 import * as errors from '../machinery/errors.js';
 import * as discovery from './discovery.js';
@@ -40,8 +41,20 @@ export interface User {
 /** Paths anyone may read, as upstream's system:public-info-viewer role allows. */
 const publicPaths = new Set(['/healthz', '/livez', '/readyz', '/version', '/healthz/ping', '/livez/ping', '/readyz/ping']);
 
+// The client certificate is fixed for a connection's life: read it once per socket.
+const socketUsers = new WeakMap<TLSSocket, User | null>();
+
 function authenticate(req: IncomingMessage): User | undefined {
   const sock = req.socket as TLSSocket;
+  let user = socketUsers.get(sock);
+  if (user === undefined) {
+    user = certificateUser(sock) ?? null;
+    socketUsers.set(sock, user);
+  }
+  return user ?? undefined;
+}
+
+function certificateUser(sock: TLSSocket): User | undefined {
   if (!sock.authorized) return undefined;
   const cert = sock.getPeerCertificate();
   if (!cert || !cert.subject) return undefined;
@@ -100,7 +113,19 @@ export class ApiServer {
     }
   }
 
-  private async route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  /**
+   * Serves one already-authenticated request: the HTTPS front door and the in-process
+   * client both come through here, so controllers see exactly what kubectl sees.
+   */
+  async dispatch(req: ApiRequest, res: ApiResponse): Promise<void> {
+    try {
+      await this.route(req, res, new URL(req.url ?? '/', 'https://localhost'));
+    } catch (e) {
+      sendError(res, e, this.opts.deps.log);
+    }
+  }
+
+  private async route(req: ApiRequest, res: ApiResponse, url: URL): Promise<void> {
     const p = url.pathname;
     const { deps } = this.opts;
     if (p === '/healthz' || p === '/livez' || p.startsWith('/healthz/') || p.startsWith('/livez/')) return sendText(res, 200, 'ok');

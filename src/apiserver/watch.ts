@@ -4,13 +4,13 @@
 // resourceVersion; with resourceVersion unset or "0" the current objects come first as
 // ADDED; a selector turns transitions into ADDED/DELETED as upstream's watch filter does; a
 // start revision that was compacted ends the stream with an ERROR event carrying 410 Expired.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ApiRequest, ApiResponse } from './http/exchange.js';
 import * as errors from '../machinery/errors.js';
 import type { KubeObject } from '../machinery/types.js';
 import type { Store, StoreEvent } from '../store/types.js';
 import type { Representation } from './http/respond.js';
 import type { ResourceInfo, ResourceRegistry } from './registry.js';
-import { decodeStored } from './storage/objectCodec.js';
+import { decodeStored, withResourceVersion } from './storage/objectCodec.js';
 import type { ResourceStore } from './storage/resourceStore.js';
 import { matches, selectionEmpty, type Selection } from './storage/selection.js';
 import { partialObjectMetadata, toTable, type IncludeObject } from './table.js';
@@ -40,9 +40,22 @@ function decodeEvent(info: ResourceInfo, ev: StoreEvent): { obj: KubeObject; pre
   return d;
 }
 
+// Without selectors every plain-JSON watcher sends the same line for an event: build it once.
+const lines = new WeakMap<StoreEvent, { info: ResourceInfo; line: string }>();
+
+function plainLine(info: ResourceInfo, ev: StoreEvent): string {
+  const hit = lines.get(ev);
+  if (hit && hit.info === info) return hit.line;
+  const type = ev.type === 'delete' ? 'DELETED' : ev.created || !ev.prev ? 'ADDED' : 'MODIFIED';
+  const text = withResourceVersion(info, ev.kv) ?? JSON.stringify(decodeEvent(info, ev).obj);
+  const line = `{"type":"${type}","object":${text}}\n`;
+  lines.set(ev, { info, line });
+  return line;
+}
+
 export const bookmarkIntervalMs = 60_000;
 
-export async function serveWatch(deps: { store: Store; objects: ResourceStore; registry: ResourceRegistry }, req: IncomingMessage, res: ServerResponse, w: WatchRequest): Promise<void> {
+export async function serveWatch(deps: { store: Store; objects: ResourceStore; registry: ResourceRegistry }, req: ApiRequest, res: ApiResponse, w: WatchRequest): Promise<void> {
   const { info, selection } = w;
   const prefix = deps.registry.listPrefix(info, w.namespace);
   let fromRevision: number;
@@ -77,6 +90,7 @@ export async function serveWatch(deps: { store: Store; objects: ResourceStore; r
     write('BOOKMARK', { kind: info.strategy.kind, apiVersion: info.apiVersion, metadata: { resourceVersion: String(lastRevision), ...(annotations ? { annotations } : {}) } });
   };
 
+  const plain = w.representation === 'object' && selectionEmpty(selection);
   for (const obj of initial) write('ADDED', render(obj));
   if (w.sendInitialEvents && w.allowBookmarks) bookmark({ 'k8s.io/initial-events-end': 'true' });
 
@@ -98,6 +112,10 @@ export async function serveWatch(deps: { store: Store; objects: ResourceStore; r
         if (done) return;
         for (const ev of events) {
           lastRevision = ev.kv.modRevision;
+          if (plain) {
+            res.write(plainLine(info, ev));
+            continue;
+          }
           const { obj, prev } = decodeEvent(info, ev);
           let type: EventType;
           if (ev.type === 'delete') {

@@ -1,5 +1,5 @@
 // What request handlers need from the rest of the server.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ApiRequest, ApiResponse } from '../http/exchange.js';
 import type { KubeObject } from '../../machinery/types.js';
 import type { SchemaRegistry } from '../../machinery/schema.js';
 import type { Store } from '../../store/types.js';
@@ -24,8 +24,8 @@ export interface ApiDeps {
 
 export interface RequestContext {
   deps: ApiDeps;
-  req: IncomingMessage;
-  res: ServerResponse;
+  req: ApiRequest;
+  res: ApiResponse;
   url: URL;
   target: ResourceRequest;
   info: ResourceInfo;
@@ -45,7 +45,7 @@ export function isDryRun(url: URL): boolean {
 }
 
 /** Upstream defaults the manager from the user agent's program name (`kubectl`, …). */
-export function fieldManagerOf(ctx: { req: IncomingMessage; url: URL }): string {
+export function fieldManagerOf(ctx: { req: ApiRequest; url: URL }): string {
   const explicit = ctx.url.searchParams.get('fieldManager');
   if (explicit) return explicit;
   const ua = ctx.req.headers['user-agent'] ?? 'unknown';

@@ -6,7 +6,8 @@ import { applyPatch } from '../../machinery/patch/index.js';
 import { isPlainObject, type KubeObject } from '../../machinery/types.js';
 import { allVerbs, type Verb } from '../../resources/types.js';
 import { decodeObjectBody, mediaType, parseJson, parseYamlBody, readBody } from '../http/body.js';
-import { representationOf, sendJson } from '../http/respond.js';
+import { representationOf, sendJson, sendJsonText, wantsYaml } from '../http/respond.js';
+import { decodeStored, withResourceVersion } from '../storage/objectCodec.js';
 import { parseSelection } from '../storage/selection.js';
 import type { DeleteOptions } from '../storage/resourceStore.js';
 import { parseIncludeObject, partialObjectMetadata, toTable } from '../table.js';
@@ -67,7 +68,7 @@ async function list(ctx: RequestContext): Promise<void> {
   const q = ctx.url.searchParams;
   const selection = parseSelection(ctx.info, q.get('labelSelector'), q.get('fieldSelector'));
   const limit = Number(q.get('limit') ?? 0);
-  const result = await ctx.deps.objects.list(ctx.info, ctx.target.namespace, {
+  const page = await ctx.deps.objects.listEntries(ctx.info, ctx.target.namespace, {
     selection,
     limit: Number.isFinite(limit) && limit > 0 ? limit : undefined,
     continue: q.get('continue') ?? undefined,
@@ -75,11 +76,18 @@ async function list(ctx: RequestContext): Promise<void> {
     resourceVersionMatch: q.get('resourceVersionMatch') ?? undefined,
   });
   const rep = representationOf(ctx.req.headers.accept);
-  if (rep === 'table') return sendJson(ctx.res, 200, toTable(ctx.info, result.items, result.metadata, parseIncludeObject(q.get('includeObject'))), ctx.req);
-  if (rep === 'partial') {
-    return sendJson(ctx.res, 200, { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: result.metadata, items: result.items.map(partialObjectMetadata) }, ctx.req);
+  if (rep === 'object' && !wantsYaml(ctx.req.headers.accept)) {
+    // Plain JSON lists are spliced from the stored text: no parse, no re-serialisation.
+    const parts = page.entries.map((e) => withResourceVersion(ctx.info, e.kv) ?? JSON.stringify(e.obj ?? decodeStored(ctx.info, e.kv)));
+    const head = JSON.stringify({ kind: ctx.info.listKind, apiVersion: ctx.info.apiVersion, metadata: page.metadata }).slice(0, -1);
+    return sendJsonText(ctx.res, 200, `${head},"items":[${parts.join(',')}]}`);
   }
-  sendJson(ctx.res, 200, result, ctx.req);
+  const items = page.entries.map((e) => e.obj ?? decodeStored(ctx.info, e.kv));
+  if (rep === 'table') return sendJson(ctx.res, 200, toTable(ctx.info, items, page.metadata, parseIncludeObject(q.get('includeObject'))), ctx.req);
+  if (rep === 'partial') {
+    return sendJson(ctx.res, 200, { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: page.metadata, items: items.map(partialObjectMetadata) }, ctx.req);
+  }
+  sendJson(ctx.res, 200, { kind: ctx.info.listKind, apiVersion: ctx.info.apiVersion, metadata: page.metadata, items }, ctx.req);
 }
 
 async function watchCollection(ctx: RequestContext, name?: string): Promise<void> {

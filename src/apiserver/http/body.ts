@@ -1,5 +1,5 @@
 // Reading and decoding request bodies (JSON, YAML, Kubernetes protobuf), with upstream's size limit.
-import type { IncomingMessage } from 'node:http';
+import type { ApiRequest } from './exchange.js';
 import { parse as parseYaml } from 'yaml';
 import { badRequest, requestEntityTooLarge, unsupportedMediaType } from '../../machinery/errors.js';
 import { isPlainObject } from '../../machinery/types.js';
@@ -8,7 +8,7 @@ import { decodeProtobufObject, isProtobufContentType } from '../protobuf/decode.
 /** Upstream's maxRequestBodyBytes: 3 MiB. */
 export const maxBodyBytes = 3 * 1024 * 1024;
 
-export async function readBody(req: IncomingMessage): Promise<Buffer> {
+export async function readBody(req: ApiRequest): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > maxBodyBytes) {
     req.resume();
@@ -28,7 +28,7 @@ export async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-export function mediaType(req: IncomingMessage): string {
+export function mediaType(req: ApiRequest): string {
   return (req.headers['content-type'] ?? 'application/json').split(';')[0].trim().toLowerCase();
 }
 

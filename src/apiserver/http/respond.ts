@@ -1,9 +1,9 @@
 // Writing answers: JSON bodies, Status errors and Warning headers.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ApiRequest, ApiResponse } from './exchange.js';
 import { stringify as toYaml } from 'yaml';
 import { ApiError, internalError } from '../../machinery/errors.js';
 
-export function sendJson(res: ServerResponse, code: number, body: unknown, req?: IncomingMessage, warnings: readonly string[] = []): void {
+export function sendJson(res: ApiResponse, code: number, body: unknown, req?: ApiRequest, warnings: readonly string[] = []): void {
   const yaml = req && wantsYaml(req.headers.accept);
   const text = yaml ? toYaml(body) : JSON.stringify(body);
   const headers: Record<string, string | string[]> = {
@@ -16,7 +16,13 @@ export function sendJson(res: ServerResponse, code: number, body: unknown, req?:
   res.end(text);
 }
 
-export function sendError(res: ServerResponse, err: unknown, log?: (msg: string) => void): void {
+/** Sends JSON text that is already serialised. */
+export function sendJsonText(res: ApiResponse, code: number, text: string): void {
+  res.writeHead(code, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Content-Length': String(Buffer.byteLength(text)) });
+  res.end(text);
+}
+
+export function sendError(res: ApiResponse, err: unknown, log?: (msg: string) => void): void {
   const apiErr = err instanceof ApiError ? err : internalError(err);
   if (!(err instanceof ApiError)) log?.(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   if (res.headersSent) {
@@ -26,12 +32,12 @@ export function sendError(res: ServerResponse, err: unknown, log?: (msg: string)
   sendJson(res, apiErr.status.code, apiErr.status);
 }
 
-export function sendText(res: ServerResponse, code: number, text: string): void {
+export function sendText(res: ApiResponse, code: number, text: string): void {
   res.writeHead(code, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': String(Buffer.byteLength(text)), 'Cache-Control': 'no-cache, private' });
   res.end(text);
 }
 
-function wantsYaml(accept: string | undefined): boolean {
+export function wantsYaml(accept: string | undefined): boolean {
   if (!accept) return false;
   const first = accept.split(',')[0].trim().split(';')[0];
   return first === 'application/yaml';

@@ -14,11 +14,35 @@ export function decodeStored(info: ResourceInfo, kv: KeyValue): KubeObject {
   return obj;
 }
 
+/**
+ * Stored text always starts `{"apiVersion":…,"kind":…,"metadata":{`, so lists and watches
+ * can splice the resourceVersion in without parsing (see withResourceVersion).
+ */
 export function encodeStored(info: ResourceInfo, obj: KubeObject): string {
   const conv = info.strategy.storage;
   const stored = conv ? conv.toStorage(obj) : obj;
   const { resourceVersion: _rv, selfLink: _sl, ...meta } = stored.metadata;
-  return JSON.stringify({ ...stored, metadata: meta });
+  const { apiVersion, kind, metadata: _m, ...rest } = stored;
+  return JSON.stringify({ apiVersion, kind, metadata: meta, ...rest });
+}
+
+const prefixes = new WeakMap<ResourceInfo, string>();
+
+/**
+ * The object's JSON as served (resourceVersion included) straight from the stored text, or
+ * undefined when the kind is converted on the way out or the text has another shape.
+ */
+export function withResourceVersion(info: ResourceInfo, kv: KeyValue): string | undefined {
+  if (info.strategy.storage) return undefined;
+  let prefix = prefixes.get(info);
+  if (prefix === undefined) {
+    prefix = `{"apiVersion":${JSON.stringify(info.apiVersion)},"kind":${JSON.stringify(info.strategy.kind)},"metadata":{`;
+    prefixes.set(info, prefix);
+  }
+  if (!kv.value.startsWith(prefix)) return undefined;
+  const rv = `"resourceVersion":"${kv.modRevision}"`;
+  const rest = kv.value.slice(prefix.length);
+  return prefix + rv + (rest.startsWith('}') ? '' : ',') + rest;
 }
 
 /** Deep copy of a JSON object. */

@@ -7,7 +7,7 @@ import * as errors from '../../machinery/errors.js';
 import type { FieldError } from '../../machinery/fieldErrors.js';
 import { generateNameSuffix } from '../../machinery/names.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../../machinery/objectMeta.js';
-import type { KubeList, KubeObject } from '../../machinery/types.js';
+import type { KubeList, KubeObject, ListMeta } from '../../machinery/types.js';
 import type { AdmissionContext } from '../../resources/types.js';
 import { StoreError, type KeyValue, type Store } from '../../store/types.js';
 import type { ResourceInfo, ResourceRegistry } from '../registry.js';
@@ -29,6 +29,12 @@ export interface DeleteOptions extends WriteOptions {
   preconditions?: { uid?: string; resourceVersion?: string };
 }
 
+export interface ListEntry {
+  kv: KeyValue;
+  /** Present when the entry had to be decoded (selectors). */
+  obj?: KubeObject;
+}
+
 export interface ListOptions {
   selection?: Selection;
   limit?: number;
@@ -44,6 +50,11 @@ export type ManagedFieldsTracker = (info: ResourceInfo, live: KubeObject | undef
 export type TryUpdate = (current: KubeObject | undefined) => KubeObject | Promise<KubeObject>;
 
 const maxRetries = 8;
+
+/** The object just written, as a read would return it (no need to decode what we encoded). */
+function withRevision(obj: KubeObject, revision: number): KubeObject {
+  return { ...obj, metadata: { ...obj.metadata, resourceVersion: String(revision) } };
+}
 
 function nowRFC3339(): string {
   return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -93,6 +104,15 @@ export class ResourceStore {
   }
 
   async list(info: ResourceInfo, namespace: string | undefined, opts: ListOptions = {}): Promise<KubeList> {
+    const page = await this.listEntries(info, namespace, opts);
+    return { apiVersion: info.apiVersion, kind: info.listKind, metadata: page.metadata, items: page.entries.map((e) => e.obj ?? decodeStored(info, e.kv)) };
+  }
+
+  /**
+   * One page of stored entries. Objects are decoded only when a selector needs them, so
+   * callers that serve the stored JSON as-is (plain lists) never parse it.
+   */
+  async listEntries(info: ResourceInfo, namespace: string | undefined, opts: ListOptions = {}): Promise<{ metadata: ListMeta; entries: ListEntry[] }> {
     const prefix = this.registry.listPrefix(info, namespace);
     const sel = opts.selection ?? {};
     const limit = opts.limit && opts.limit > 0 ? opts.limit : 0;
@@ -105,7 +125,7 @@ export class ResourceStore {
     } else if (opts.resourceVersion && opts.resourceVersionMatch === 'Exact') {
       revision = Number(opts.resourceVersion);
     }
-    const items: KubeObject[] = [];
+    const items: ListEntry[] = [];
     let more = false;
     let remaining: number | undefined;
     let lastKey: string | undefined;
@@ -119,8 +139,12 @@ export class ResourceStore {
         while (i < res.items.length && !(limit && items.length >= limit)) {
           const kv = res.items[i++];
           lastKey = kv.key;
-          const obj = decodeStored(info, kv);
-          if (selectionEmpty(sel) || matches(info, sel, obj)) items.push(obj);
+          if (selectionEmpty(sel)) {
+            items.push({ kv });
+          } else {
+            const obj = decodeStored(info, kv);
+            if (matches(info, sel, obj)) items.push({ kv, obj });
+          }
         }
         const leftInPage = res.items.length - i;
         if (!limit || (!res.more && leftInPage === 0)) break;
@@ -137,12 +161,12 @@ export class ResourceStore {
       }
       throw e;
     }
-    const list: KubeList = { apiVersion: info.apiVersion, kind: info.listKind, metadata: { resourceVersion: String(readAt) }, items };
+    const metadata: ListMeta = { resourceVersion: String(readAt) };
     if (more && lastKey) {
-      list.metadata.continue = encodeContinue({ rv: readAt ?? 0, start: lastKey.slice(prefix.length) });
-      if (remaining !== undefined && remaining > 0) list.metadata.remainingItemCount = remaining;
+      metadata.continue = encodeContinue({ rv: readAt ?? 0, start: lastKey.slice(prefix.length) });
+      if (remaining !== undefined && remaining > 0) metadata.remainingItemCount = remaining;
     }
-    return list;
+    return { metadata, entries: items };
   }
 
   // ---- writes ----
@@ -215,7 +239,7 @@ export class ResourceStore {
     }
     try {
       const kv = await this.store.create(this.registry.key(info, namespace, meta.name ?? ''), encodeStored(info, tracked));
-      return decodeStored(info, kv);
+      return withRevision(tracked, kv.modRevision);
     } catch (e) {
       if (e instanceof StoreError && e.code === 'KeyExists') throw errors.alreadyExists(info.gr, meta.name ?? '');
       throw e;
@@ -297,7 +321,7 @@ export class ResourceStore {
     if (value === cur.kv.value) return old; // nothing changed: no new revision, as upstream
     if (opts.dryRun) return { ...obj, metadata: { ...obj.metadata, resourceVersion: old.metadata.resourceVersion } };
     const kv = await this.store.update(key, value, cur.kv.modRevision);
-    return decodeStored(info, kv);
+    return withRevision(obj, kv.modRevision);
   }
 
   async delete(info: ResourceInfo, namespace: string | undefined, name: string, opts: DeleteOptions = {}): Promise<{ object: KubeObject; deleted: boolean }> {
