@@ -6,6 +6,7 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { readFileSync } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { dirname, isAbsolute, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { isPlainObject, type GroupVersionResource, type KubeList, type KubeObject } from '../machinery/types.js';
@@ -92,6 +93,25 @@ function parseBody(text: string): unknown {
   }
 }
 
+/** One request as a transport carries it. */
+export interface RoundTripRequest {
+  method: string;
+  /** Path and query, e.g. `/api/v1/namespaces/default/pods?watch=true`. */
+  path: string;
+  headers: Record<string, string>;
+  body?: Buffer;
+  signal?: AbortSignal;
+}
+
+/** The response: a byte stream with its status (node's IncomingMessage is one). */
+export type RoundTripResponse = Readable & { statusCode?: number };
+
+/**
+ * Carries requests to an API server. HTTPS is one transport; the server's in-process
+ * (loopback) transport is another — the Client on top of them is the same code.
+ */
+export type RoundTrip = (req: RoundTripRequest) => Promise<RoundTripResponse>;
+
 export function httpClient(opts: HttpClientOptions): HttpClient {
   const base = new URL(opts.server);
   const secure = base.protocol === 'https:';
@@ -107,29 +127,37 @@ export function httpClient(opts: HttpClientOptions): HttpClient {
         servername: opts.tlsServerName,
       })
     : new http.Agent({ keepAlive: true });
-  const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': opts.userAgent ?? `skiff-client/0.1.0 (${process.platform}/${process.arch})` };
-  if (opts.token) headers.Authorization = `Bearer ${opts.token}`;
-
-  function send(method: string, path: string, body: Body | undefined, signal: AbortSignal | undefined): Promise<http.IncomingMessage> {
+  const roundTrip: RoundTrip = ({ method, path, headers, body, signal }) => {
     const url = `${base.origin}${prefix}${path}`;
     return new Promise((resolve, reject) => {
-      const h: Record<string, string> = { ...headers };
-      // Explicit length: Node sends DELETE bodies unframed otherwise.
-      const payload = body ? Buffer.from(body.text, 'utf8') : undefined;
-      if (body && payload) {
-        h['Content-Type'] = body.contentType;
-        h['Content-Length'] = String(payload.length);
-      }
-      const req = (secure ? https : http).request(url, { method, agent, headers: h, signal }, resolve);
+      const req = (secure ? https : http).request(url, { method, agent, headers, signal }, resolve);
       req.on('error', (err) => {
         if (signal?.aborted) reject(signal.reason ?? err);
         else reject(new Error(`${method} ${url}: ${err.message}`, { cause: err }));
       });
-      req.end(payload);
+      req.end(body);
     });
+  };
+  return clientOver(roundTrip, { userAgent: opts.userAgent, token: opts.token, close: () => agent.destroy() });
+}
+
+/** The Client over any transport. */
+export function clientOver(roundTrip: RoundTrip, opts: { userAgent?: string; token?: string; close?: () => void } = {}): HttpClient {
+  const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': opts.userAgent ?? `skiff-client/0.1.0 (${process.platform}/${process.arch})` };
+  if (opts.token) headers.Authorization = `Bearer ${opts.token}`;
+
+  function send(method: string, path: string, body: Body | undefined, signal: AbortSignal | undefined): Promise<RoundTripResponse> {
+    const h: Record<string, string> = { ...headers };
+    // Explicit length: Node sends DELETE bodies unframed otherwise.
+    const payload = body ? Buffer.from(body.text, 'utf8') : undefined;
+    if (body && payload) {
+      h['Content-Type'] = body.contentType;
+      h['Content-Length'] = String(payload.length);
+    }
+    return roundTrip({ method, path, headers: h, body: payload, signal });
   }
 
-  function readAll(res: http.IncomingMessage): Promise<string> {
+  function readAll(res: RoundTripResponse): Promise<string> {
     return new Promise((resolve, reject) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
@@ -182,7 +210,7 @@ export function httpClient(opts: HttpClientOptions): HttpClient {
       const onOuterAbort = (): void => (stopStream ? stopStream() : abort.abort(o.signal?.reason));
       if (o.signal?.aborted) abort.abort(o.signal.reason);
       o.signal?.addEventListener('abort', onOuterAbort, { once: true });
-      let res: http.IncomingMessage;
+      let res: RoundTripResponse;
       try {
         res = await send('GET', path, undefined, abort.signal);
       } catch (e) {
@@ -271,7 +299,7 @@ export function httpClient(opts: HttpClientOptions): HttpClient {
     },
 
     close() {
-      agent.destroy();
+      opts.close?.();
     },
   };
   return client;

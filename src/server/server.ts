@@ -18,6 +18,8 @@ import { bootstrapObjects } from './bootstrap.js';
 import { ensurePki, type Pki } from './certs.js';
 import { firstServiceIP, type ServerConfig } from './config.js';
 import { writeKubeconfig } from './kubeconfig.js';
+import { loopbackClient } from './loopback.js';
+import type { HttpClient } from '../client/httpTransport.js';
 import { createLogger, type Logger } from './log.js';
 import { skiffVersion } from './version.js';
 
@@ -28,6 +30,8 @@ export interface RunningServer {
   pki: Pki;
   store: Store;
   log: Logger;
+  /** An in-process client for components of this server (controllers, scheduler, agent). */
+  loopback(userAgent: string): HttpClient;
   stop(): Promise<void>;
 }
 
@@ -91,7 +95,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
       await api.stop();
       await store.close();
     })());
-  return { port, url, kubeconfig: config.writeKubeconfig, pki, store, log, stop };
+  return { port, url, kubeconfig: config.writeKubeconfig, pki, store, log, loopback: (ua) => loopbackClient(api, ua), stop };
 }
 
 function versionInfo(): VersionInfo {

@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { isConflict, isNotFound } from '../client/errors.js';
+import type { HttpClient } from '../client/httpTransport.js';
+import type { KubeObject } from '../machinery/types.js';
+import { defaultConfig } from './config.js';
+import { createLogger } from './log.js';
+import { startServer, type RunningServer } from './server.js';
+
+const cms = { group: '', version: 'v1', resource: 'configmaps' };
+
+describe('loopback client', () => {
+  let server: RunningServer;
+  let client: HttpClient;
+  let dir: string;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'skiff-loopback-'));
+    server = await startServer(defaultConfig({ dataDir: dir, httpsPort: 0, bindAddress: '127.0.0.1', logLevel: 'error' }), createLogger('error'));
+    client = server.loopback('loopback-test');
+  });
+  after(async () => {
+    client.close();
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('creates, reads, patches and deletes through the same handlers as HTTPS', async () => {
+    const created = await client.create(cms, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'default' }, data: { k: 'v' } } as KubeObject);
+    assert.ok(created.metadata.uid);
+    const got = await client.get<KubeObject & { data: Record<string, string> }>(cms, 'a', { namespace: 'default' });
+    assert.deepEqual(got.data, { k: 'v' });
+    const patched = await client.patch<KubeObject & { data: Record<string, string> }>(cms, 'a', { data: { k2: 'v2' } }, { type: 'strategic', namespace: 'default' });
+    assert.deepEqual(patched.data, { k: 'v', k2: 'v2' });
+    await assert.rejects(client.update(cms, { ...got }), (e) => isConflict(e));
+    await client.delete(cms, 'a', { namespace: 'default' });
+    await assert.rejects(client.get(cms, 'a', { namespace: 'default' }), (e) => isNotFound(e));
+  });
+
+  it('streams watch events and stops cleanly', async () => {
+    const list = await client.list(cms, { namespace: 'default' });
+    const stream = await client.watch(cms, { namespace: 'default', resourceVersion: list.metadata.resourceVersion });
+    await client.create(cms, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'w', namespace: 'default' } } as KubeObject);
+    await client.patch(cms, 'w', { metadata: { labels: { x: 'y' } } }, { type: 'merge', namespace: 'default' });
+    const types: string[] = [];
+    for await (const ev of stream) {
+      types.push(`${ev.type} ${ev.type === 'ERROR' ? '' : ev.object.metadata.name}`);
+      if (types.length === 2) break;
+    }
+    assert.deepEqual(types, ['ADDED w', 'MODIFIED w']);
+  });
+});
