@@ -1,0 +1,114 @@
+// Small readers and writers over plain JSON objects shared by the controllers: metav1.Time
+// formatting, int32 fields that default to zero, deep copies, and the "omitempty" equality
+// upstream gets for free from Go structs (an absent field and its zero value are the same).
+import { isPlainObject, type KubeObject } from '../../machinery/types.js';
+
+export type Obj = Record<string, unknown>;
+
+export function rec(v: unknown): Obj | undefined {
+  return isPlainObject(v) ? v : undefined;
+}
+
+export function recs(v: unknown): Obj[] {
+  return Array.isArray(v) ? v.filter(isPlainObject) : [];
+}
+
+export function num(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+export function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+export function strMap(v: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!isPlainObject(v)) return out;
+  for (const [k, val] of Object.entries(v)) if (typeof val === 'string') out[k] = val;
+  return out;
+}
+
+/** `obj[key]` as an object, created when absent. */
+export function ensureRec(obj: Obj, key: string): Obj {
+  const v = obj[key];
+  if (isPlainObject(v)) return v;
+  const created: Obj = {};
+  obj[key] = created;
+  return created;
+}
+
+export function specOf(obj: KubeObject): Obj {
+  return rec(obj.spec) ?? {};
+}
+
+export function statusOf(obj: KubeObject): Obj {
+  return rec(obj.status) ?? {};
+}
+
+/** An int32 field read the way a Go value field reads: absent is 0. */
+export function int(obj: Obj, key: string): number {
+  return num(obj[key]) ?? 0;
+}
+
+export function clone<T>(v: T): T {
+  return structuredClone(v);
+}
+
+/** metav1.Time on the wire: RFC 3339 in whole seconds, UTC. */
+export function metaTime(nowMs: number): string {
+  return new Date(Math.floor(nowMs / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** Milliseconds since the epoch, or undefined for an absent / unparsable time (Go's zero time). */
+export function parseTime(v: unknown): number | undefined {
+  if (typeof v !== 'string' || v === '') return undefined;
+  const t = Date.parse(v);
+  return Number.isNaN(t) ? undefined : t;
+}
+
+function isEmpty(v: unknown): boolean {
+  if (v === undefined || v === null || v === 0 || v === '' || v === false) return true;
+  if (Array.isArray(v)) return v.length === 0;
+  if (isPlainObject(v)) return Object.keys(v).length === 0;
+  return false;
+}
+
+/** A copy without zero values, recursively (what `omitempty` leaves on the wire). */
+export function omitEmpty(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(omitEmpty);
+  if (!isPlainObject(v)) return v;
+  const out: Obj = {};
+  for (const [k, val] of Object.entries(v)) {
+    const pruned = omitEmpty(val);
+    if (!isEmpty(pruned)) out[k] = pruned;
+  }
+  return out;
+}
+
+function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => jsonEqual(x, b[i]));
+  if (isPlainObject(a) && isPlainObject(b)) {
+    const ka = Object.keys(a);
+    return ka.length === Object.keys(b).length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && jsonEqual(a[k], b[k]));
+  }
+  return false;
+}
+
+/**
+ * apimachinery's equality.Semantic.DeepEqual over JSON: nil and empty slices/maps are equal,
+ * and (since our objects come from JSON, not Go structs) so are absent and zero scalars.
+ */
+export function semanticEqual(a: unknown, b: unknown): boolean {
+  return jsonEqual(omitEmpty(a), omitEmpty(b));
+}
+
+/** Key order-independent JSON (object keys sorted), for hashing. */
+export function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (isPlainObject(v)) {
+    const keys = Object.keys(v).filter((k) => v[k] !== undefined).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(v[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v) ?? 'null';
+}
