@@ -10,6 +10,8 @@ export interface ServerConfig {
   writeKubeconfig: string;
   runtime: 'sim' | 'containerd';
   disableAgent: boolean;
+  /** Run the controllers (under leader election). */
+  controllerManager: boolean;
   logLevel: LogLevel;
   serviceCIDR: string;
   nodePortRange: [number, number];
@@ -32,6 +34,7 @@ export function defaultConfig(overrides: Partial<ServerConfig> = {}): ServerConf
     writeKubeconfig: join(dataDir, 'kubeconfig.yaml'),
     runtime: 'containerd',
     disableAgent: false,
+    controllerManager: false,
     logLevel: 'info',
     serviceCIDR: '10.43.0.0/16',
     nodePortRange: [30000, 32767],

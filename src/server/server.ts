@@ -19,6 +19,7 @@ import { ensurePki, type Pki } from './certs.js';
 import { firstServiceIP, type ServerConfig } from './config.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { loopbackClient } from './loopback.js';
+import { startControllerManager } from './controlPlane.js';
 import type { HttpClient } from '../client/httpTransport.js';
 import { createLogger, type Logger } from './log.js';
 import { skiffVersion } from './version.js';
@@ -84,6 +85,8 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
   writeKubeconfig(config.writeKubeconfig, pki, url);
   await bootstrapObjects(objects, registry, { serviceIP: firstServiceIP(config.serviceCIDR), apiPort: port });
   const compactor = startCompactor(store, { intervalMs: config.compactIntervalSeconds * 1000, keepRevisions: config.compactKeepRevisions });
+  const controllerClient = config.controllerManager ? loopbackClient(api, 'kube-controller-manager/v1.33.0 (skiff)') : undefined;
+  const controllers = controllerClient ? startControllerManager(controllerClient, log) : undefined;
   ready = true;
   log.debug(`API server listening on ${config.bindAddress}:${port}`);
 
@@ -92,6 +95,8 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     (stopping ??= (async () => {
       ready = false;
       compactor.stop();
+      await controllers?.stop();
+      controllerClient?.close();
       await api.stop();
       await store.close();
     })());

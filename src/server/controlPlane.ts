@@ -1,0 +1,39 @@
+// The leader-only part of `skiff server`: the controller manager (and later the scheduler),
+// elected on a Lease so several servers sharing one datastore run them once.
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { runLeaderElection } from '../client/leaderElection.js';
+import type { Client } from '../client/types.js';
+import { deploymentController } from '../controllers/deployment/controller.js';
+import { replicaSetController } from '../controllers/replicaset/controller.js';
+import { ControllerManager } from '../controllers/runtime/manager.js';
+import type { Logger } from './log.js';
+
+export interface ControlPlane {
+  stop(): Promise<void>;
+}
+
+export function startControllerManager(client: Client, log: Logger): ControlPlane {
+  const abort = new AbortController();
+  const identity = `${hostname()}_${randomUUID()}`;
+  const done = runLeaderElection({
+    client,
+    name: 'kube-controller-manager',
+    identity,
+    signal: abort.signal,
+    onStartedLeading: async (signal) => {
+      log.debug(`controller manager: leading as ${identity}`);
+      const manager = new ControllerManager({ client, component: 'kube-controller-manager', log: log.warn });
+      manager.add(replicaSetController);
+      manager.add(deploymentController);
+      await manager.run(signal);
+    },
+    onError: (e) => log.debug(`leader election: ${e instanceof Error ? e.message : String(e)}`),
+  }).catch((e: unknown) => log.error(`controller manager stopped: ${e instanceof Error ? e.message : String(e)}`));
+  return {
+    async stop() {
+      abort.abort();
+      await done;
+    },
+  };
+}
