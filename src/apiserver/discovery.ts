@@ -17,6 +17,7 @@ function subresourcesOf(info: ResourceInfo): Subresource[] {
   if (s.hasStatus) out.push({ name: 'status', kind: self, verbs: ['get', 'patch', 'update'] });
   if (s.scale) out.push({ name: 'scale', kind: { group: 'autoscaling', version: 'v1', kind: 'Scale' }, verbs: ['get', 'patch', 'update'] });
   if (s.group === '' && s.plural === 'namespaces') out.push({ name: 'finalize', kind: self, verbs: ['update'] });
+  for (const [name, sub] of Object.entries(s.postSubresources ?? {})) out.push({ name, kind: sub.kind, verbs: ['create'] });
   return out;
 }
 

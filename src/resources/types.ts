@@ -48,6 +48,14 @@ export interface ClusterOptions {
   clusterDomain: string;
 }
 
+/** A POST to `<object>/<subresource>` that changes or removes the object (pods/binding, pods/eviction). */
+export interface PostSubresource {
+  /** The kind of the posted body (`Binding`, `policy/v1 Eviction`). */
+  kind: { group: string; version: string; kind: string };
+  /** The write the body asks for, given the current object; throws ApiError when refused. */
+  apply(obj: KubeObject, body: KubeObject, now: string): { update: KubeObject } | { delete: { gracePeriodSeconds?: number; uid?: string } };
+}
+
 export interface ResourceStrategy {
   group: string;
   version: string;
@@ -96,6 +104,8 @@ export interface ResourceStrategy {
   gracefulDelete?(obj: KubeObject, gracePeriodSeconds: number | undefined): KubeObject | undefined;
   /** True while kind-specific finalizers (Namespace spec.finalizers) still block removal. */
   pendingFinalizers?(obj: KubeObject): boolean;
+  /** Subresources served by POST (binding, eviction). */
+  postSubresources?: Record<string, PostSubresource>;
   /** Columns for `kubectl get`. */
   table: TableSpec;
   /** Field selectors beyond metadata.name and metadata.namespace. */

@@ -7,10 +7,38 @@ import type { Client } from '../client/types.js';
 import { deploymentController } from '../controllers/deployment/controller.js';
 import { replicaSetController } from '../controllers/replicaset/controller.js';
 import { ControllerManager } from '../controllers/runtime/manager.js';
+import { runScheduler } from '../scheduler/scheduler.js';
 import type { Logger } from './log.js';
 
 export interface ControlPlane {
   stop(): Promise<void>;
+}
+
+/** Runs `work` while this process holds the named Lease; stop() aborts and waits. */
+function leaderOnly(client: Client, name: string, log: Logger, work: (signal: AbortSignal) => Promise<void>): ControlPlane {
+  const abort = new AbortController();
+  const identity = `${hostname()}_${randomUUID()}`;
+  const done = runLeaderElection({
+    client,
+    name,
+    identity,
+    signal: abort.signal,
+    onStartedLeading: async (signal) => {
+      log.debug(`${name}: leading as ${identity}`);
+      await work(signal);
+    },
+    onError: (e) => log.debug(`${name} leader election: ${e instanceof Error ? e.message : String(e)}`),
+  }).catch((e: unknown) => log.error(`${name} stopped: ${e instanceof Error ? e.message : String(e)}`));
+  return {
+    async stop() {
+      abort.abort();
+      await done;
+    },
+  };
+}
+
+export function startScheduler(client: Client, log: Logger): ControlPlane {
+  return leaderOnly(client, 'kube-scheduler', log, (signal) => runScheduler({ client, signal, log: log.warn }));
 }
 
 export function startControllerManager(client: Client, log: Logger): ControlPlane {

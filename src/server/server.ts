@@ -19,7 +19,7 @@ import { ensurePki, type Pki } from './certs.js';
 import { firstServiceIP, type ServerConfig } from './config.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { loopbackClient } from './loopback.js';
-import { startControllerManager } from './controlPlane.js';
+import { startControllerManager, startScheduler } from './controlPlane.js';
 import type { HttpClient } from '../client/httpTransport.js';
 import { createLogger, type Logger } from './log.js';
 import { skiffVersion } from './version.js';
@@ -87,6 +87,8 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
   const compactor = startCompactor(store, { intervalMs: config.compactIntervalSeconds * 1000, keepRevisions: config.compactKeepRevisions });
   const controllerClient = config.controllerManager ? loopbackClient(api, 'kube-controller-manager/v1.33.0 (skiff)') : undefined;
   const controllers = controllerClient ? startControllerManager(controllerClient, log) : undefined;
+  const schedulerClient = config.controllerManager ? loopbackClient(api, 'kube-scheduler/v1.33.0 (skiff)') : undefined;
+  const scheduler = schedulerClient ? startScheduler(schedulerClient, log) : undefined;
   ready = true;
   log.debug(`API server listening on ${config.bindAddress}:${port}`);
 
@@ -95,8 +97,9 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     (stopping ??= (async () => {
       ready = false;
       compactor.stop();
-      await controllers?.stop();
+      await Promise.all([controllers?.stop(), scheduler?.stop()]);
       controllerClient?.close();
+      schedulerClient?.close();
       await api.stop();
       await store.close();
     })());

@@ -48,6 +48,7 @@ export async function handleResource(ctx: RequestContext): Promise<void> {
   if (method === 'GET' && watch) return watchCollection(ctx, target.name);
   if (method === 'GET') return get(ctx);
   if (method === 'POST' && target.name === undefined) return create(ctx);
+  if (method === 'POST' && target.subresource !== undefined) return postSubresource(ctx);
   if (method === 'PUT' && target.name !== undefined) return update(ctx);
   if (method === 'PATCH' && target.name !== undefined) return patch(ctx);
   if (method === 'DELETE' && target.name !== undefined) return remove(ctx);
@@ -126,6 +127,28 @@ async function create(ctx: RequestContext): Promise<void> {
   const created = await ctx.deps.objects.create(ctx.info, ctx.target.namespace, obj, { dryRun: isDryRun(ctx.url), fieldManager: fieldManagerOf(ctx) });
   ctx.warnings.push(...(ctx.info.strategy.warnings?.(created) ?? []));
   respondObject(ctx, 201, created);
+}
+
+async function postSubresource(ctx: RequestContext): Promise<void> {
+  const sub = ctx.info.strategy.postSubresources?.[ctx.target.subresource!];
+  if (!sub) throw errors.notFound(ctx.info.gr, `${ctx.target.name}/${ctx.target.subresource}`);
+  const body = decodeObjectBody(await readBody(ctx.req), mediaType(ctx.req));
+  if (body.kind !== undefined && body.kind !== sub.kind.kind) throw errors.badRequest(`expected a ${sub.kind.kind}, got ${String(body.kind)}`);
+  const posted: KubeObject = { ...body, metadata: isPlainObject(body.metadata) ? body.metadata : {} };
+  const name = ctx.target.name!;
+  const dryRun = isDryRun(ctx.url);
+  const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  let deletion: { gracePeriodSeconds?: number; uid?: string } | undefined;
+  await ctx.deps.objects.update(ctx.info, ctx.target.namespace, name, (cur) => {
+    const out = sub.apply(cur!, posted, now);
+    if ('update' in out) return out.update;
+    deletion = out.delete;
+    return cur!;
+  }, { dryRun, fieldManager: fieldManagerOf(ctx), subresource: ctx.target.subresource });
+  if (deletion) {
+    await ctx.deps.objects.delete(ctx.info, ctx.target.namespace, name, { dryRun, gracePeriodSeconds: deletion.gracePeriodSeconds, preconditions: deletion.uid ? { uid: deletion.uid } : undefined });
+  }
+  sendJson(ctx.res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 }, ctx.req);
 }
 
 async function update(ctx: RequestContext): Promise<void> {

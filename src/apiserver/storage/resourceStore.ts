@@ -11,7 +11,7 @@ import type { KubeList, KubeObject, ListMeta } from '../../machinery/types.js';
 import type { AdmissionContext } from '../../resources/types.js';
 import { StoreError, type KeyValue, type Store } from '../../store/types.js';
 import type { ResourceInfo, ResourceRegistry } from '../registry.js';
-import { clone, decodeStored, encodeStored, specPart } from './objectCodec.js';
+import { clone, decodeStored, encodeStored, sameStored, specPart } from './objectCodec.js';
 import { matches, selectionEmpty, type Selection } from './selection.js';
 
 export interface WriteOptions {
@@ -298,16 +298,19 @@ export class ResourceStore {
       else (obj.metadata as Record<string, unknown>)[k] = old.metadata[k];
     }
     delete obj.metadata.selfLink;
+    // Subresources a kind implements itself (pods/binding) write the object they built from
+    // the current one directly, as upstream's binding REST does: no strategy update rules.
+    const direct = opts.subresource !== undefined && !['status', 'scale', 'finalize'].includes(opts.subresource);
     if (opts.subresource === 'status') {
       if (s.prepareForStatusUpdate) s.prepareForStatusUpdate(obj, old);
       else obj = { ...clone(old), status: obj.status };
-    } else if (opts.subresource !== 'finalize') {
+    } else if (opts.subresource !== 'finalize' && !direct) {
       if (s.prepareForUpdate) s.prepareForUpdate(obj, old);
       else if (s.hasStatus) obj.status = clone(old.status);
     }
     s.defaults?.(obj);
     if (s.hasStatus && !isDeepStrictEqual(specPart(obj), specPart(old))) obj.metadata.generation = (old.metadata.generation ?? 0) + 1;
-    await this.admitAndValidate(info, obj, old);
+    await this.admitAndValidate(info, obj, direct ? undefined : old);
     if (!opts.managedFieldsDone) obj = this.trackManagedFields(info, old, obj, opts.fieldManager ?? 'unknown', opts.subresource);
     const key = this.registry.key(info, namespace, name);
     if (obj.metadata.deletionTimestamp && !obj.metadata.finalizers?.length && !s.pendingFinalizers?.(obj)) {
@@ -318,7 +321,7 @@ export class ResourceStore {
     }
     obj.metadata.resourceVersion = undefined;
     const value = encodeStored(info, obj);
-    if (value === cur.kv.value) return old; // nothing changed: no new revision, as upstream
+    if (sameStored(value, cur.kv.value)) return old; // nothing changed: no new revision, as upstream
     if (opts.dryRun) return { ...obj, metadata: { ...obj.metadata, resourceVersion: old.metadata.resourceVersion } };
     const kv = await this.store.update(key, value, cur.kv.modRevision);
     return withRevision(obj, kv.modRevision);

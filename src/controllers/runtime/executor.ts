@@ -5,7 +5,7 @@ import { isApiError } from '../../client/errors.js';
 import type { Client } from '../../client/types.js';
 import type { GroupVersionResource, KubeObject } from '../../machinery/types.js';
 import { renderEvent, type Action, type EventDescriptor, type LastFailure } from '../shared/actions.js';
-import type { EventRecorder } from './eventRecorder.js';
+import type { EventRecorder } from '../../client/eventRecorder.js';
 import { gvrOf } from './kinds.js';
 
 export interface ExecuteResult {

@@ -10,7 +10,7 @@ import type { SharedInformer } from '../../client/informer.js';
 import { WorkQueue } from '../../client/workqueue.js';
 import type { KubeObject } from '../../machinery/types.js';
 import type { Action, LastFailure } from '../shared/actions.js';
-import { EventRecorder } from './eventRecorder.js';
+import { EventRecorder } from '../../client/eventRecorder.js';
 import { executeActions } from './executor.js';
 
 /** Read access to the informer caches a controller declared. */

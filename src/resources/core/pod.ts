@@ -8,6 +8,7 @@ import { type Obj, rec, recs, str } from '../shared/access.js';
 import type { ResourceStrategy } from '../types.js';
 import { admitPodDefaults, defaultPod, podQOSClass, podSpecOf } from './podDefaults.js';
 import { validatePodSpec } from './podSpec.js';
+import { podBinding, podEviction } from './podSubresources.js';
 import { podTable } from './podTable.js';
 import { validatePodUpdate } from './podUpdate.js';
 
@@ -138,6 +139,7 @@ export const podStrategy = {
   },
 
   gracefulDelete: podGracefulDelete,
+  postSubresources: { binding: podBinding, eviction: podEviction },
 
   table: podTable,
 

@@ -1,10 +1,18 @@
 // Records core/v1 Events the way client-go's EventRecorder does: one Event object per
 // (object, type, reason, message), its count and lastTimestamp bumped when it repeats.
 import { randomBytes } from 'node:crypto';
-import type { Client } from '../../client/types.js';
-import type { KubeObject } from '../../machinery/types.js';
-import type { EventDescriptor } from '../shared/actions.js';
-import { gvr } from './kinds.js';
+import type { KubeObject } from '../machinery/types.js';
+import type { Client } from './types.js';
+
+/** One Event to record; the recorder adds source, counts and timestamps. */
+export interface EventDescriptor {
+  type: 'Normal' | 'Warning';
+  reason: string;
+  message: string;
+  involvedObject: { apiVersion: string; kind: string; namespace?: string; name: string; uid?: string; resourceVersion?: string };
+}
+
+const eventsGVR = { group: '', version: 'v1', resource: 'events' };
 
 const nowRFC3339 = (now: number): string => new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
@@ -26,7 +34,7 @@ export class EventRecorder {
     try {
       if (prior) {
         prior.count++;
-        await this.client.patch(gvr.events, prior.name, { count: prior.count, lastTimestamp: ts }, { type: 'merge', namespace });
+        await this.client.patch(eventsGVR, prior.name, { count: prior.count, lastTimestamp: ts }, { type: 'merge', namespace });
         return;
       }
       // Upstream names events <object>.<unix nanos in hex>.
@@ -46,7 +54,7 @@ export class EventRecorder {
         reportingComponent: this.component,
         reportingInstance: this.host,
       };
-      await this.client.create(gvr.events, event, { namespace });
+      await this.client.create(eventsGVR, event, { namespace });
       this.seen.set(key, { name, count: 1, first: ts });
       if (this.seen.size > 4096) this.seen.delete(this.seen.keys().next().value as string);
     } catch {
