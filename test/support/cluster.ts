@@ -46,15 +46,22 @@ export function run(cmd: string, args: readonly string[], opts: { input?: string
   });
 }
 
+export interface KubectlOptions {
+  version?: KubectlVersion;
+  input?: string;
+  timeoutMs?: number;
+  env?: NodeJS.ProcessEnv;
+}
+
 export interface TestCluster {
   url: string;
   port: number;
   dataDir: string;
   kubeconfig: string;
-  /** Runs kubectl (default version 1.33) against this cluster. */
-  kubectl(args: readonly string[], opts?: { version?: KubectlVersion; input?: string; timeoutMs?: number }): Promise<RunResult>;
+  /** Runs kubectl (default version 1.33) against this cluster; `env` adds to the environment (e.g. EDITOR). */
+  kubectl(args: readonly string[], opts?: KubectlOptions): Promise<RunResult>;
   /** Like kubectl, but throws with stderr when the exit code is not 0. */
-  kubectlOk(args: readonly string[], opts?: { version?: KubectlVersion; input?: string; timeoutMs?: number }): Promise<string>;
+  kubectlOk(args: readonly string[], opts?: KubectlOptions): Promise<string>;
   /** SIGTERM and wait; resolves with the exit code. */
   stop(): Promise<number>;
   /** SIGKILL and wait. */
@@ -87,7 +94,7 @@ export async function startCluster(opts: { dataDir?: string; port?: number; extr
   });
   const kubeconfig = join(dataDir, 'kubeconfig.yaml');
   const exited = new Promise<number>((resolve) => proc.on('exit', (code, sig) => resolve(code ?? (sig ? 128 : -1))));
-  const kubectl: TestCluster['kubectl'] = (a, o = {}) => run(kubectlPath(o.version ?? '1.33'), ['--kubeconfig', kubeconfig, ...a], { input: o.input, timeoutMs: o.timeoutMs });
+  const kubectl: TestCluster['kubectl'] = (a, o = {}) => run(kubectlPath(o.version ?? '1.33'), ['--kubeconfig', kubeconfig, ...a], { input: o.input, timeoutMs: o.timeoutMs, env: o.env });
   return {
     url,
     port: Number(new URL(url).port),

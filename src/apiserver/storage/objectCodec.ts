@@ -1,5 +1,6 @@
 // Objects are stored as JSON without metadata.resourceVersion: the store's modRevision is
 // the resourceVersion, filled in on the way out (as upstream does with etcd's ModRevision).
+import { isDeepStrictEqual } from 'node:util';
 import type { KubeObject } from '../../machinery/types.js';
 import type { KeyValue } from '../../store/types.js';
 import type { ResourceInfo } from '../registry.js';
@@ -24,6 +25,18 @@ export function encodeStored(info: ResourceInfo, obj: KubeObject): string {
   const { resourceVersion: _rv, selfLink: _sl, ...meta } = stored.metadata;
   const { apiVersion, kind, metadata: _m, ...rest } = stored;
   return JSON.stringify({ apiVersion, kind, metadata: meta, ...rest });
+}
+
+/**
+ * Whether two stored texts hold the same object. Upstream skips a write whose encoding is
+ * byte-identical to the stored one (GuaranteedUpdate); Go encodes fields in a fixed order,
+ * but our JSON keeps insertion order, so the same object can come out with its keys in
+ * another order (e.g. metadata.managedFields set before or after the store adds uid).
+ * Same content means same length, so only equal-length texts are parsed and compared.
+ */
+export function sameStored(a: string, b: string): boolean {
+  if (a === b) return true;
+  return a.length === b.length && isDeepStrictEqual(JSON.parse(a), JSON.parse(b));
 }
 
 const prefixes = new WeakMap<ResourceInfo, string>();

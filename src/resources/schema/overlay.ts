@@ -98,6 +98,10 @@ const definitions: Record<string, DefinitionPatch> = {
     },
   },
   [`${core}.Container`]: { fields: containerFields },
+  // `+default="TCP"`: server-side apply keys ports by (containerPort, protocol) and fills an
+  // omitted protocol from this default (structured-merge-diff), so `ports: [{containerPort: 80}]`
+  // names the same item as the defaulted live `{containerPort: 80, protocol: TCP}`.
+  [`${core}.ContainerPort`]: { fields: { protocol: { default: 'TCP' } } },
   [`${core}.EphemeralContainer`]: { fields: containerFields },
   [`${core}.PodStatus`]: {
     fields: {
@@ -189,6 +193,7 @@ const definitions: Record<string, DefinitionPatch> = {
       loadBalancerSourceRanges: atomic,
     },
   },
+  [`${core}.ServicePort`]: { fields: { protocol: { default: 'TCP' } } },
   [`${core}.ServiceStatus`]: { fields: { conditions } },
   [`${core}.LoadBalancerStatus`]: { fields: { ingress: atomic } },
   [`${core}.LoadBalancerIngress`]: { fields: { ports: atomic } },

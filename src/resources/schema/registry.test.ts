@@ -106,6 +106,11 @@ describe('generated schemas (from the client-node models)', async () => {
     assert.deepEqual(reg.definitions[`${core}.ContainerPort`].required, ['containerPort']);
   });
 
+  it('declares the TCP default of port protocols (server-side apply keys ports by it)', () => {
+    assert.equal(field(reg, `${core}.ContainerPort`, 'protocol').default, 'TCP');
+    assert.equal(field(reg, `${core}.ServicePort`, 'protocol').default, 'TCP');
+  });
+
   it('has a description for every served kind and no dangling refs', () => {
     for (const k of schemaKinds) assert.ok(reg.definitions[k.definition].description, `${k.definition} has a description`);
     const visit = (n: SchemaNode | undefined): void => {
