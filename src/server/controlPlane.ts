@@ -6,6 +6,8 @@ import { runLeaderElection } from '../client/leaderElection.js';
 import type { Client } from '../client/types.js';
 import { deploymentController } from '../controllers/deployment/controller.js';
 import { replicaSetController } from '../controllers/replicaset/controller.js';
+import { statefulSetController } from '../controllers/statefulset/controller.js';
+import { daemonSetController } from '../controllers/daemonset/controller.js';
 import { ControllerManager } from '../controllers/runtime/manager.js';
 import { runScheduler } from '../scheduler/scheduler.js';
 import type { Logger } from './log.js';
@@ -54,6 +56,8 @@ export function startControllerManager(client: Client, log: Logger): ControlPlan
       const manager = new ControllerManager({ client, component: 'kube-controller-manager', log: log.warn });
       manager.add(replicaSetController);
       manager.add(deploymentController);
+      manager.add(statefulSetController);
+      manager.add(daemonSetController);
       await manager.run(signal);
     },
     onError: (e) => log.debug(`leader election: ${e instanceof Error ? e.message : String(e)}`),
