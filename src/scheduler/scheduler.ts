@@ -2,6 +2,7 @@
 // each popped pod is placed (filters, scores), assumed, and bound through pods/binding.
 // A pod that fits nowhere gets PodScheduled=False and a FailedScheduling Event with
 // upstream's message, may preempt lower-priority pods, and waits in the queue.
+import { setMaxListeners } from 'node:events';
 import { EventRecorder } from '../client/eventRecorder.js';
 import { isConflict, isNotFound } from '../client/errors.js';
 import { SharedInformerFactory } from '../client/informerFactory.js';
@@ -29,6 +30,7 @@ const nowRFC3339 = (): string => new Date().toISOString().replace(/\.\d{3}Z$/, '
 
 export async function runScheduler(opts: SchedulerOptions): Promise<void> {
   const { client, signal } = opts;
+  setMaxListeners(0, signal); // informers and the queue all listen for the stop signal
   const log = opts.log ?? (() => undefined);
   const factory = new SharedInformerFactory(client);
   const snapshot = new Snapshot();

@@ -8,6 +8,14 @@ import { deploymentController } from '../controllers/deployment/controller.js';
 import { replicaSetController } from '../controllers/replicaset/controller.js';
 import { statefulSetController } from '../controllers/statefulset/controller.js';
 import { daemonSetController } from '../controllers/daemonset/controller.js';
+import { jobController, jobOrphanPodController } from '../controllers/job/controller.js';
+import { cronJobController } from '../controllers/cronjob/controller.js';
+import { ttlAfterFinishedController } from '../controllers/ttlafterfinished/controller.js';
+import { podGCController } from '../controllers/podgc/controller.js';
+import { endpointSliceController } from '../controllers/endpointslice/controller.js';
+import { endpointsController } from '../controllers/endpoints/controller.js';
+import { serviceAccountController } from '../controllers/serviceaccount/controller.js';
+import { namespaceController } from '../controllers/namespace/controller.js';
 import { ControllerManager } from '../controllers/runtime/manager.js';
 import { runScheduler } from '../scheduler/scheduler.js';
 import type { Logger } from './log.js';
@@ -58,6 +66,15 @@ export function startControllerManager(client: Client, log: Logger): ControlPlan
       manager.add(deploymentController);
       manager.add(statefulSetController);
       manager.add(daemonSetController);
+      manager.add(jobController);
+      manager.add(jobOrphanPodController);
+      manager.add(cronJobController);
+      manager.add(ttlAfterFinishedController);
+      manager.add(podGCController());
+      manager.add(endpointSliceController);
+      manager.add(endpointsController);
+      manager.add(serviceAccountController);
+      manager.add(namespaceController);
       await manager.run(signal);
     },
     onError: (e) => log.debug(`leader election: ${e instanceof Error ? e.message : String(e)}`),

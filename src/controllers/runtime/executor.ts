@@ -4,7 +4,8 @@
 import { isApiError } from '../../client/errors.js';
 import type { Client } from '../../client/types.js';
 import type { GroupVersionResource, KubeObject } from '../../machinery/types.js';
-import { renderEvent, type Action, type EventDescriptor, type LastFailure } from '../shared/actions.js';
+import { renderEvent, type EventDescriptor, type LastFailure } from '../shared/actions.js';
+import type { CollectionAction } from '../shared/collectionActions.js';
 import type { EventRecorder } from '../../client/eventRecorder.js';
 import { gvrOf } from './kinds.js';
 
@@ -23,7 +24,7 @@ function reasonOf(e: unknown): string | undefined {
   return isApiError(e) ? e.reason : undefined;
 }
 
-function gvrOfAction(a: Action): GroupVersionResource | undefined {
+function gvrOfAction(a: CollectionAction): GroupVersionResource | undefined {
   switch (a.kind) {
     case 'create':
     case 'update':
@@ -32,34 +33,44 @@ function gvrOfAction(a: Action): GroupVersionResource | undefined {
     case 'patch':
     case 'delete':
       return gvrOf(a.ref.apiVersion, a.ref.kind);
+    case 'deleteCollection':
+      return a.gvr;
     default:
       return undefined;
   }
 }
 
-async function runOne(client: Client, a: Action, opts: ExecuteOptions): Promise<KubeObject | undefined> {
+async function runOne(client: Client, a: CollectionAction, opts: ExecuteOptions): Promise<KubeObject | undefined> {
   const fm = { fieldManager: opts.fieldManager };
   switch (a.kind) {
     case 'create':
       return client.create(gvrOf(a.object.apiVersion ?? 'v1', a.object.kind ?? ''), a.object, { ...fm, namespace: a.object.metadata.namespace });
     case 'update':
-      return client.update(gvrOf(a.object.apiVersion ?? 'v1', a.object.kind ?? ''), a.object, { ...fm, namespace: a.object.metadata.namespace });
+      return client.update(gvrOf(a.object.apiVersion ?? 'v1', a.object.kind ?? ''), a.object, { ...fm, namespace: a.object.metadata.namespace, subresource: a.subresource });
     case 'updateStatus':
       return client.update(gvrOf(a.object.apiVersion ?? 'v1', a.object.kind ?? ''), a.object, { ...fm, namespace: a.object.metadata.namespace, subresource: 'status' });
     case 'patch':
       return client.patch(gvrOf(a.ref.apiVersion, a.ref.kind), a.ref.name, a.patch, { ...fm, type: a.patchType, namespace: a.ref.namespace });
     case 'delete': {
-      const res = await client.delete(gvrOf(a.ref.apiVersion, a.ref.kind), a.ref.name, { namespace: a.ref.namespace, preconditions: a.preconditions, propagationPolicy: 'Background' });
+      const res = await client.delete(gvrOf(a.ref.apiVersion, a.ref.kind), a.ref.name, {
+        namespace: a.ref.namespace,
+        preconditions: a.preconditions,
+        propagationPolicy: a.propagationPolicy ?? 'Background',
+        gracePeriodSeconds: a.gracePeriodSeconds,
+      });
       return res.kind === 'Status' ? undefined : (res as KubeObject);
     }
+    case 'deleteCollection':
+      await client.deleteCollection(a.gvr, { namespace: a.namespace, propagationPolicy: a.propagationPolicy });
+      return undefined;
     default:
       return undefined;
   }
 }
 
-export async function executeActions(client: Client, recorder: EventRecorder, actions: readonly Action[], opts: ExecuteOptions): Promise<ExecuteResult> {
+export async function executeActions(client: Client, recorder: EventRecorder, actions: readonly CollectionAction[], opts: ExecuteOptions): Promise<ExecuteResult> {
   const result: ExecuteResult = { written: new Map() };
-  const noteWrite = (a: Action, obj: KubeObject | undefined): void => {
+  const noteWrite = (a: CollectionAction, obj: KubeObject | undefined): void => {
     const g = gvrOfAction(a);
     const rv = Number(obj?.metadata.resourceVersion);
     if (!g || !Number.isFinite(rv)) return;

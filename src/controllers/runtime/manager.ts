@@ -3,13 +3,15 @@
 // executor. Guarantees: a key is synced by one worker at a time; every sync sees the
 // informer caches after they first synced; a failed action makes the key retry with
 // back-off and is handed to the next decide call as lastFailure.
+import { setMaxListeners } from 'node:events';
 import { objectKey, type Client, type GroupVersionResource } from '../../client/types.js';
 import { runController } from '../../client/controllerLoop.js';
 import { SharedInformerFactory } from '../../client/informerFactory.js';
 import type { SharedInformer } from '../../client/informer.js';
 import { WorkQueue } from '../../client/workqueue.js';
 import type { KubeObject } from '../../machinery/types.js';
-import type { Action, LastFailure } from '../shared/actions.js';
+import type { LastFailure } from '../shared/actions.js';
+import type { CollectionAction } from '../shared/collectionActions.js';
 import { EventRecorder } from '../../client/eventRecorder.js';
 import { executeActions } from './executor.js';
 
@@ -27,7 +29,9 @@ export interface ControllerDefinition<O> {
   keysFor?(gvr: GroupVersionResource, obj: KubeObject, cache: CacheView): string[];
   /** Builds the decide input for a key; undefined when there is nothing to do (object gone). */
   observe(key: string, cache: CacheView): O | undefined;
-  decide(observed: O, now: number, lastFailure: LastFailure | undefined): Action[];
+  decide(observed: O, now: number, lastFailure: LastFailure | undefined): CollectionAction[];
+  /** The queue key for a primary object (default namespace/name; one fixed key for periodic passes). */
+  primaryKey?(obj: KubeObject): string;
   workers?: number;
 }
 
@@ -70,6 +74,8 @@ export class ControllerManager {
 
   /** Starts every informer and controller; resolves when the signal aborts and all stopped. */
   async run(signal: AbortSignal): Promise<void> {
+    // Every informer, queue and worker listens for the one stop signal.
+    setMaxListeners(0, signal);
     const cache: CacheView = { informer: (gvr) => this.factory.informerFor(gvr) };
     const loops: Promise<void>[] = [];
     const starters: (() => void)[] = [];
@@ -79,7 +85,7 @@ export class ControllerManager {
       // Upstream's "expectations": after writing, a key waits until the informers have seen
       // its own writes, so a sync never acts on a cache that predates them (no duplicate pods).
       const expectations = new Map<string, { gvr: GroupVersionResource; rv: number }[]>();
-      const enqueuePrimary = (obj: KubeObject): void => queue.add(objectKey(obj));
+      const enqueuePrimary = (obj: KubeObject): void => queue.add(def.primaryKey ? def.primaryKey(obj) : objectKey(obj));
       const primary = this.factory.informerFor(def.primary);
       primary.addEventHandler({ onAdd: enqueuePrimary, onUpdate: (_o, n) => enqueuePrimary(n), onDelete: enqueuePrimary });
       for (const g of def.secondary ?? []) {

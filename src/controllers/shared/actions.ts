@@ -60,6 +60,8 @@ export interface CreateAction extends WriteCommon {
 export interface UpdateAction extends WriteCommon {
   kind: 'update';
   object: KubeObject;
+  /** PUT to `<name>/<subresource>` (namespaces/<name>/finalize). */
+  subresource?: string;
 }
 
 /** A PUT of the status subresource (full object, with resourceVersion). */
@@ -79,6 +81,9 @@ export interface DeleteAction extends WriteCommon {
   kind: 'delete';
   ref: ObjectRef;
   preconditions?: { uid?: string };
+  /** DeleteOptions.propagationPolicy; Background when unset. */
+  propagationPolicy?: 'Background' | 'Foreground' | 'Orphan';
+  gracePeriodSeconds?: number;
 }
 
 export interface EventAction {
@@ -96,7 +101,8 @@ export type Action = CreateAction | UpdateAction | UpdateStatusAction | PatchAct
 
 /** The previous sync's failed action and its error, handed back by the loop. */
 export interface LastFailure {
-  action: Action;
+  /** The failed write (a namespace's deletecollection is named only by its kind). */
+  action: Action | { kind: 'deleteCollection' };
   message: string;
   /** The Status reason of the error, when it was an API error. */
   reason?: string;

@@ -1,0 +1,24 @@
+// The Endpoints controller as the lead's wiring reads it (upstream
+// pkg/controller/endpoint/endpoints_controller.go handlers): Services are the keys; a pod wakes
+// every Service whose selector matches it; an Endpoints object wakes the Service of the same
+// name (so a deleted or edited one is rewritten, and one left behind by a deleted Service is
+// removed). The key must still be synced when the Service is gone (observe with service
+// undefined and the cached Endpoints) so decideEndpoints can delete it.
+import type { KubeObject } from '../../machinery/types.js';
+import { serviceKeysForPod } from '../shared/serviceKeys.js';
+
+export { ANNOTATION_OVER_CAPACITY, CONTROLLER_NAME, decideEndpoints, desiredSubsets, LABEL_MANAGED_BY, type EndpointsObserved } from './decide.js';
+export { serviceKeysForPod };
+
+export function serviceKeysForEndpoints(ep: KubeObject): string[] {
+  return [`${ep.metadata.namespace ?? ''}/${ep.metadata.name ?? ''}`];
+}
+
+export const endpointsWatches = {
+  name: 'endpoints',
+  primary: { group: '', version: 'v1', resource: 'services' },
+  secondary: [
+    { group: '', version: 'v1', resource: 'pods', keys: 'services in the pod namespace whose selector matches (serviceKeysForPod)' },
+    { group: '', version: 'v1', resource: 'endpoints', keys: 'the Service of the same namespace/name (serviceKeysForEndpoints)' },
+  ],
+} as const;
