@@ -16,6 +16,8 @@ import { endpointSliceController } from '../controllers/endpointslice/controller
 import { endpointsController } from '../controllers/endpoints/controller.js';
 import { serviceAccountController } from '../controllers/serviceaccount/controller.js';
 import { namespaceController } from '../controllers/namespace/controller.js';
+import { runGarbageCollector } from '../controllers/garbagecollector/runner.js';
+import { EventRecorder } from '../client/eventRecorder.js';
 import { ControllerManager } from '../controllers/runtime/manager.js';
 import { runScheduler } from '../scheduler/scheduler.js';
 import type { Logger } from './log.js';
@@ -75,7 +77,7 @@ export function startControllerManager(client: Client, log: Logger): ControlPlan
       manager.add(endpointsController);
       manager.add(serviceAccountController);
       manager.add(namespaceController);
-      await manager.run(signal);
+      await Promise.all([manager.run(signal), runGarbageCollector({ client, recorder: new EventRecorder(client, 'garbage-collector-controller'), signal, log: log.warn })]);
     },
     onError: (e) => log.debug(`leader election: ${e instanceof Error ? e.message : String(e)}`),
   }).catch((e: unknown) => log.error(`controller manager stopped: ${e instanceof Error ? e.message : String(e)}`));
