@@ -1,4 +1,6 @@
-// What request handlers need from the rest of the server.
+// What request handlers need from the rest of the server, and the request options they share.
+import * as errors from '../../machinery/errors.js';
+import { type FieldError, notSupported } from '../../machinery/fieldErrors.js';
 import type { ApiRequest, ApiResponse } from '../http/exchange.js';
 import type { KubeObject } from '../../machinery/types.js';
 import type { SchemaRegistry } from '../../machinery/schema.js';
@@ -42,6 +44,35 @@ export function fieldValidationOf(url: URL): FieldValidation {
 
 export function isDryRun(url: URL): boolean {
   return url.searchParams.getAll('dryRun').includes('All');
+}
+
+export type OptionsKind = 'CreateOptions' | 'UpdateOptions' | 'PatchOptions' | 'DeleteOptions';
+
+const fieldValidationValues = ['', 'Ignore', 'Strict', 'Warn'];
+
+/**
+ * metav1 validation of a write's options (ValidateDryRun, ValidateFieldValidation): an
+ * unknown value is refused with 422 on `<Kind>.meta.k8s.io ""` before anything is read or
+ * written, so a client that misspells `dryRun=All` never persists by accident.
+ */
+export function validateWriteOptions(url: URL, kind: OptionsKind, bodyDryRun?: readonly unknown[]): void {
+  const errs: FieldError[] = [];
+  const dryRun = [...url.searchParams.getAll('dryRun'), ...(bodyDryRun ?? [])];
+  if (dryRun.some((v) => v !== 'All')) errs.push(notSupported('dryRun', dryRun, ['All']));
+  const fv = url.searchParams.get('fieldValidation');
+  if (kind !== 'DeleteOptions' && fv !== null && !fieldValidationValues.includes(fv)) errs.push(notSupported('fieldValidation', fv, fieldValidationValues));
+  if (errs.length) throw errors.invalid('meta.k8s.io', kind, '', errs);
+}
+
+/**
+ * An integer query parameter (limit, timeoutSeconds, gracePeriodSeconds). Upstream's
+ * parameter codec answers 400 with strconv's error when it does not parse.
+ */
+export function intParam(url: URL, name: string): number | undefined {
+  const v = url.searchParams.get(name);
+  if (v === null || v === '') return undefined;
+  if (!/^[-+]?\d+$/.test(v) || !Number.isSafeInteger(Number(v))) throw errors.badRequest(`strconv.ParseInt: parsing ${JSON.stringify(v)}: invalid syntax`);
+  return Number(v);
 }
 
 /** Upstream defaults the manager from the user agent's program name (`kubectl`, …). */

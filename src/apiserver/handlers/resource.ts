@@ -12,7 +12,7 @@ import { parseSelection } from '../storage/selection.js';
 import type { DeleteOptions } from '../storage/resourceStore.js';
 import { parseIncludeObject, partialObjectMetadata, toTable } from '../table.js';
 import { serveWatch } from '../watch.js';
-import { fieldManagerOf, fieldValidationOf, isDryRun, type RequestContext } from './context.js';
+import { fieldManagerOf, fieldValidationOf, intParam, isDryRun, validateWriteOptions, type RequestContext } from './context.js';
 import { checkFields, checkKind } from './objectInput.js';
 import { scaleOf, withScale } from './scale.js';
 
@@ -68,10 +68,10 @@ async function list(ctx: RequestContext): Promise<void> {
   requireVerb(ctx, 'list');
   const q = ctx.url.searchParams;
   const selection = parseSelection(ctx.info, q.get('labelSelector'), q.get('fieldSelector'));
-  const limit = Number(q.get('limit') ?? 0);
+  const limit = intParam(ctx.url, 'limit') ?? 0;
   const page = await ctx.deps.objects.listEntries(ctx.info, ctx.target.namespace, {
     selection,
-    limit: Number.isFinite(limit) && limit > 0 ? limit : undefined,
+    limit: limit > 0 ? limit : undefined,
     continue: q.get('continue') ?? undefined,
     resourceVersion: q.get('resourceVersion') ?? undefined,
     resourceVersionMatch: q.get('resourceVersionMatch') ?? undefined,
@@ -96,7 +96,7 @@ async function watchCollection(ctx: RequestContext, name?: string): Promise<void
   const q = ctx.url.searchParams;
   let fieldSelector = q.get('fieldSelector');
   if (name !== undefined) fieldSelector = [fieldSelector, `metadata.name=${name}`].filter(Boolean).join(',');
-  const timeout = Number(q.get('timeoutSeconds') ?? 0);
+  const timeout = intParam(ctx.url, 'timeoutSeconds');
   await serveWatch(ctx.deps, ctx.req, ctx.res, {
     info: ctx.info,
     namespace: ctx.target.namespace,
@@ -104,7 +104,7 @@ async function watchCollection(ctx: RequestContext, name?: string): Promise<void
     resourceVersion: q.get('resourceVersion') ?? undefined,
     allowBookmarks: q.get('allowWatchBookmarks') === 'true',
     sendInitialEvents: q.get('sendInitialEvents') === 'true',
-    timeoutSeconds: Number.isFinite(timeout) ? timeout : undefined,
+    timeoutSeconds: timeout,
     representation: representationOf(ctx.req.headers.accept),
     includeObject: parseIncludeObject(q.get('includeObject')),
   });
@@ -119,6 +119,7 @@ async function readObject(ctx: RequestContext): Promise<KubeObject> {
 
 async function create(ctx: RequestContext): Promise<void> {
   requireVerb(ctx, 'create');
+  validateWriteOptions(ctx.url, 'CreateOptions');
   const obj = await readObject(ctx);
   if (ctx.info.strategy.namespaced && obj.metadata.namespace && obj.metadata.namespace !== ctx.target.namespace) {
     throw errors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
@@ -132,6 +133,7 @@ async function create(ctx: RequestContext): Promise<void> {
 async function postSubresource(ctx: RequestContext): Promise<void> {
   const sub = ctx.info.strategy.postSubresources?.[ctx.target.subresource!];
   if (!sub) throw errors.notFound(ctx.info.gr, `${ctx.target.name}/${ctx.target.subresource}`);
+  validateWriteOptions(ctx.url, 'CreateOptions');
   const body = decodeObjectBody(await readBody(ctx.req), mediaType(ctx.req));
   if (body.kind !== undefined && body.kind !== sub.kind.kind) throw errors.badRequest(`expected a ${sub.kind.kind}, got ${String(body.kind)}`);
   const posted: KubeObject = { ...body, metadata: isPlainObject(body.metadata) ? body.metadata : {} };
@@ -154,6 +156,7 @@ async function postSubresource(ctx: RequestContext): Promise<void> {
 async function update(ctx: RequestContext): Promise<void> {
   requireVerb(ctx, 'update');
   checkSubresource(ctx, ['status', 'scale', 'finalize']);
+  validateWriteOptions(ctx.url, 'UpdateOptions');
   const name = ctx.target.name!;
   const sub = ctx.target.subresource;
   const opts = { dryRun: isDryRun(ctx.url), fieldManager: fieldManagerOf(ctx), subresource: sub };
@@ -164,13 +167,22 @@ async function update(ctx: RequestContext): Promise<void> {
     return sendJson(ctx.res, 200, scaleOf(ctx.info, object), ctx.req);
   }
   const obj = await readObject(ctx);
-  const { object, created } = await ctx.deps.objects.update(ctx.info, ctx.target.namespace, name, () => obj, opts);
+  const { object, created } = await ctx.deps.objects.update(ctx.info, ctx.target.namespace, name, (cur) => {
+    // A PUT body's uid is a precondition (rest.DefaultUpdatedObjectInfo.Preconditions): a
+    // stale copy of a deleted-and-recreated object must not overwrite the new one.
+    const uid = obj.metadata?.uid;
+    if (uid && cur && uid !== cur.metadata.uid) {
+      throw errors.conflict(ctx.info.gr, name, `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${cur.metadata.uid ?? ''}`);
+    }
+    return obj;
+  }, opts);
   respondObject(ctx, created ? 201 : 200, object);
 }
 
 async function patch(ctx: RequestContext): Promise<void> {
   requireVerb(ctx, 'patch');
   checkSubresource(ctx, ['status', 'scale']);
+  validateWriteOptions(ctx.url, 'PatchOptions');
   const name = ctx.target.name!;
   const sub = ctx.target.subresource;
   const type = mediaType(ctx.req);
@@ -230,23 +242,50 @@ async function deleteOptionsOf(ctx: RequestContext): Promise<DeleteOptions> {
   const q = ctx.url.searchParams;
   const opts: DeleteOptions = { dryRun: isDryRun(ctx.url), fieldManager: fieldManagerOf(ctx) };
   const raw = await readBody(ctx.req);
+  let bodyDryRun: unknown[] | undefined;
   if (raw.length > 0) {
     const body = parseJson(raw);
-    if (isPlainObject(body)) {
-      if (typeof body.gracePeriodSeconds === 'number') opts.gracePeriodSeconds = body.gracePeriodSeconds;
-      if (typeof body.propagationPolicy === 'string') opts.propagationPolicy = body.propagationPolicy as DeleteOptions['propagationPolicy'];
-      if (body.orphanDependents === true) opts.propagationPolicy ??= 'Orphan';
-      if (isPlainObject(body.preconditions)) opts.preconditions = body.preconditions as DeleteOptions['preconditions'];
-      if (Array.isArray(body.dryRun) && body.dryRun.includes('All')) opts.dryRun = true;
+    if (!isPlainObject(body)) throw errors.badRequest(`json: cannot unmarshal ${jsonKind(body)} into Go value of type v1.DeleteOptions`);
+    // A DeleteOptions that does not decode is refused whole (400), never half-applied: a
+    // mistyped field must not turn a graceful or dry-run delete into a real, immediate one.
+    expectType(body, 'gracePeriodSeconds', 'number', 'int64');
+    expectType(body, 'propagationPolicy', 'string', 'v1.DeletionPropagation');
+    expectType(body, 'orphanDependents', 'boolean', 'bool');
+    expectType(body, 'preconditions', 'object', 'v1.Preconditions');
+    expectType(body, 'dryRun', 'array', '[]string');
+    if (typeof body.gracePeriodSeconds === 'number') opts.gracePeriodSeconds = body.gracePeriodSeconds;
+    if (typeof body.propagationPolicy === 'string') opts.propagationPolicy = body.propagationPolicy as DeleteOptions['propagationPolicy'];
+    if (body.orphanDependents === true) opts.propagationPolicy ??= 'Orphan';
+    if (isPlainObject(body.preconditions)) opts.preconditions = body.preconditions as DeleteOptions['preconditions'];
+    if (Array.isArray(body.dryRun)) {
+      bodyDryRun = body.dryRun;
+      if (body.dryRun.includes('All')) opts.dryRun = true;
     }
   }
-  if (q.get('gracePeriodSeconds') !== null) opts.gracePeriodSeconds = Number(q.get('gracePeriodSeconds'));
+  validateWriteOptions(ctx.url, 'DeleteOptions', bodyDryRun);
+  const grace = intParam(ctx.url, 'gracePeriodSeconds');
+  if (grace !== undefined) opts.gracePeriodSeconds = grace;
   const pp = q.get('propagationPolicy');
   if (pp) opts.propagationPolicy = pp as DeleteOptions['propagationPolicy'];
   if (opts.propagationPolicy && !['Orphan', 'Background', 'Foreground'].includes(opts.propagationPolicy)) {
-    throw errors.invalid('', 'DeleteOptions', '', [{ type: 'NotSupported', field: 'propagationPolicy', value: opts.propagationPolicy, detail: 'supported values: "Foreground", "Background", "Orphan", "nil"' }]);
+    throw errors.invalid('meta.k8s.io', 'DeleteOptions', '', [{ type: 'NotSupported', field: 'propagationPolicy', value: opts.propagationPolicy, detail: 'supported values: "Foreground", "Background", "Orphan", "nil"' }]);
   }
   return opts;
+}
+
+function jsonKind(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  return typeof v === 'object' ? 'object' : typeof v;
+}
+
+/** encoding/json's type error, as upstream's decoder reports a mistyped DeleteOptions field. */
+function expectType(body: Record<string, unknown>, key: string, want: 'number' | 'string' | 'boolean' | 'object' | 'array', goType: string): void {
+  const v = body[key];
+  if (v === undefined || v === null) return;
+  const got = jsonKind(v);
+  const ok = want === 'number' ? typeof v === 'number' && Number.isInteger(v) : want === 'object' ? isPlainObject(v) : got === want;
+  if (!ok) throw errors.badRequest(`json: cannot unmarshal ${got === 'boolean' ? 'bool' : got} into Go struct field DeleteOptions.${key} of type ${goType}`);
 }
 
 async function remove(ctx: RequestContext): Promise<void> {

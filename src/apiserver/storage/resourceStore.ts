@@ -196,7 +196,11 @@ export class ResourceStore {
     if (errs.length) throw errors.invalid(s.group, s.kind, obj.metadata.name ?? '', errs);
   }
 
-  private async checkNamespace(info: ResourceInfo, namespace: string | undefined): Promise<void> {
+  /**
+   * NamespaceLifecycle admission: 404 for a missing namespace; 403 in a Terminating one,
+   * naming the object as admission.NewForbidden does (its name, else its generateName).
+   */
+  private async checkNamespace(info: ResourceInfo, namespace: string | undefined, objectName: string): Promise<void> {
     if (!info.strategy.namespaced || !namespace) return;
     const nsInfo = this.registry.lookup('', 'v1', 'namespaces');
     if (!nsInfo) return;
@@ -204,7 +208,9 @@ export class ResourceStore {
     if (!kv) throw errors.notFound({ group: '', resource: 'namespaces' }, namespace);
     const ns = decodeStored(nsInfo, kv);
     if (ns.metadata.deletionTimestamp) {
-      throw new errors.ApiError(403, 'Forbidden', `${errors.qualified(info.gr)} "${''}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`.replace(' "" is', ' is'), {
+      throw new errors.ApiError(403, 'Forbidden', `${errors.qualified(info.gr)} "${objectName}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`, {
+        name: objectName,
+        ...(info.gr.group ? { group: info.gr.group } : {}),
         kind: info.gr.resource,
         causes: [{ reason: 'NamespaceTerminating', message: `namespace ${namespace} is being terminated`, field: 'metadata.namespace' }],
       });
@@ -219,6 +225,7 @@ export class ResourceStore {
     const meta = (obj.metadata ??= {});
     if (s.namespaced) meta.namespace = namespace;
     else delete meta.namespace;
+    const requestedName = meta.name || meta.generateName || 'Unknown';
     if (!meta.name && meta.generateName) meta.name = meta.generateName + generateNameSuffix();
     if (meta.resourceVersion) throw errors.badRequest('resourceVersion should not be set on objects to be created');
     meta.uid = randomUUID();
@@ -231,7 +238,7 @@ export class ResourceStore {
     s.prepareForCreate?.(obj);
     s.defaults?.(obj);
     await this.admitAndValidate(info, obj, undefined);
-    await this.checkNamespace(info, namespace);
+    await this.checkNamespace(info, namespace, requestedName);
     const tracked = opts.managedFieldsDone ? obj : this.trackManagedFields(info, undefined, obj, opts.fieldManager ?? 'unknown', opts.subresource);
     if (opts.dryRun) {
       if (await this.store.get(this.registry.key(info, namespace, meta.name ?? ''))) throw errors.alreadyExists(info.gr, meta.name ?? '');

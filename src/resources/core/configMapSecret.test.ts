@@ -32,7 +32,7 @@ test('ConfigMap keys, data/binaryData overlap', () => {
 
 test('ConfigMap total size is at most 1 MiB', () => {
   const big = 'x'.repeat(600 * 1024);
-  assert.deepEqual(cmErrors(configMap({ data: { a: big, b: big } })), ['[]: Too long: must have at most 1048576 bytes']);
+  assert.deepEqual(cmErrors(configMap({ data: { a: big, b: big } })), ['[]: Too long: may not be more than 1048576 bytes']);
   assert.deepEqual(cmErrors(configMap({ data: { a: big } })), []);
 });
 
@@ -80,7 +80,7 @@ test('Secret: keys, base64 and size', () => {
   assert.deepEqual(secErrors(secret({ data: { 'bad/key': b64('x') } })).length, 1);
   assert.deepEqual(secErrors(secret({ data: { k: 'not base64!' } })), ['data[k]: Invalid value: "<secret contents redacted>": illegal base64 data at input byte 3']);
   const big = Buffer.alloc(1024 * 1024 + 1).toString('base64');
-  assert.deepEqual(secErrors(secret({ data: { k: big } })), ['data: Too long: must have at most 1048576 bytes']);
+  assert.deepEqual(secErrors(secret({ data: { k: big } })), ['data: Too long: may not be more than 1048576 bytes']);
 });
 
 test('Secret update: type immutable; immutable data', () => {

@@ -1,7 +1,7 @@
 // What ConfigMaps and Secrets share: key checks (IsConfigMapKey), the 1 MiB total size,
 // base64 byte maps, and the `immutable` rule (validation.go ValidateConfigMapUpdate /
 // ValidateSecretUpdate).
-import { type FieldError, forbidden, invalid } from '../../machinery/fieldErrors.js';
+import { type FieldError, forbidden, invalid, tooLong } from '../../machinery/fieldErrors.js';
 import type { KubeObject } from '../../machinery/types.js';
 import { jsonEqual, rec } from '../shared/access.js';
 import { configMapKey } from '../shared/validate.js';
@@ -9,9 +9,12 @@ import { configMapKey } from '../shared/validate.js';
 /** core.MaxSecretSize, also the ConfigMap limit. */
 export const maxDataSize = 1024 * 1024;
 
-/** TooLong with the wording users search for (`Too long: must have at most 1048576 bytes`). */
+/**
+ * field.TooLong for the 1 MiB limit. Since Kubernetes 1.32 it reads `Too long: may not be
+ * more than 1048576 bytes` (older servers said `must have at most …`); we serve 1.33.
+ */
 export function tooLongBytes(field: string): FieldError {
-  return { type: 'TooLong', field, detail: `must have at most ${maxDataSize} bytes` };
+  return tooLong(field, maxDataSize);
 }
 
 const base64Re = /^[A-Za-z0-9+/]*={0,2}$/;
