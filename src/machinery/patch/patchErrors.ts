@@ -6,8 +6,9 @@
 //    "the server rejected our request due to an error in our request" (the real reason is
 //    dropped upstream; we keep it on `Error.cause` for logs);
 //  - any other strategic-merge error (a missing merge key, an unknown `$patch` value) is a
-//    plain Go error, which ErrorToAPIStatus turns into 500 with an empty reason and the
-//    error text as message.
+//    plain Go error upstream, which ErrorToAPIStatus turns into a 500. It is the client's
+//    mistake, and skiff never answers a client mistake with a 5xx: we send 400 BadRequest
+//    with the same message.
 import { ApiError, badRequest } from '../errors.js';
 
 export const GENERIC_UNPROCESSABLE = 'the server rejected our request due to an error in our request';
@@ -29,9 +30,7 @@ export function patchUnprocessable(reason: string): ApiError {
   return err;
 }
 
-/** A non-Status Go error as the apiserver reports it: 500, reason "" (StatusReasonUnknown). */
+/** A patch that cannot be applied for a reason upstream reports as a bare error (see above). */
 export function patchInternal(message: string): ApiError {
-  const err = new ApiError(500, '', message);
-  delete err.status.reason;
-  return err;
+  return badRequest(message);
 }

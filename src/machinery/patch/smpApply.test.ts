@@ -146,10 +146,10 @@ describe('strategic merge patch: maps', () => {
     assert.deepEqual(out.spec.extra, { a: { b: 1 } });
   });
 
-  it('an unknown $patch value is a 500 with the Go message', () => {
+  it('an unknown $patch value is a 400 with the Go message', () => {
     const err = apiError(() => applyPod({ metadata: { labels: { $patch: 'bogus', a: 'b' } } }));
-    assert.equal(err.code, 500);
-    assert.equal(err.status.reason, undefined);
+    assert.equal(err.code, 400);
+    assert.equal(err.status.reason, 'BadRequest');
     assert.equal(err.status.message, 'unknown patch type: bogus in map: map[$patch:bogus a:b]');
   });
 
@@ -206,13 +206,13 @@ describe('strategic merge patch: lists merged by key', () => {
 
   it('$patch: merge inside a list is refused', () => {
     const err = apiError(() => applyPod({ spec: { containers: [{ $patch: 'merge' }] } }));
-    assert.equal(err.code, 500);
+    assert.equal(err.code, 400);
     assert.equal(err.status.message, 'merging lists cannot yet be specified in the patch');
   });
 
-  it('a missing merge key is a 500 with the Go message', () => {
+  it('a missing merge key is a 400 with the Go message', () => {
     const err = apiError(() => applyPod({ spec: { containers: [{ image: 'x' }] } }));
-    assert.equal(err.code, 500);
+    assert.equal(err.code, 400);
     assert.equal(err.status.message, 'map: map[image:x] does not contain declared merge key: name');
   });
 
@@ -315,7 +315,7 @@ describe('strategic merge patch: malformed patches', () => {
     const err = apiError(() =>
       applyPod({ spec: { '$setElementOrder/containers': [{ name: 'nginx' }], containers: [{ name: 'sidecar', image: 'x' }] } }),
     );
-    assert.equal(err.code, 500);
+    assert.equal(err.code, 400);
     assert.match(err.status.message ?? '', /^the order in patch list:\n/);
   });
 
