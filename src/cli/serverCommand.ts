@@ -11,8 +11,7 @@ const specs: FlagSpec[] = [
   { name: 'write-kubeconfig', type: 'string', help: 'where to write the admin kubeconfig', defaultText: '<data-dir>/kubeconfig.yaml' },
   { name: 'runtime', type: 'string', help: 'container runtime for the local node: containerd or sim', defaultText: 'containerd' },
   { name: 'disable-agent', type: 'boolean', help: 'run the control plane only, no local node' },
-  { name: 'disable-controller-manager', type: 'boolean', help: 'do not run the controllers' },
-  { name: 'enable-controller-manager', type: 'boolean', help: 'run the controllers (until they are on by default)' },
+  { name: 'disable-controller-manager', type: 'boolean', help: 'run the API server only: no controllers, no scheduler' },
   { name: 'service-cidr', type: 'string', help: 'virtual IP range of Services', defaultText: '10.43.0.0/16' },
   { name: 'service-node-port-range', type: 'string', help: 'port range of NodePort Services', defaultText: '30000-32767' },
   { name: 'cluster-domain', type: 'string', help: 'DNS domain of the cluster', defaultText: 'cluster.local' },
@@ -44,7 +43,6 @@ export function configFromArgs(argv: readonly string[]): ServerConfig | 'help' {
     cfg.runtime = runtime;
   }
   cfg.disableAgent = flags['disable-agent'] === true;
-  if (flags['enable-controller-manager'] === true) cfg.controllerManager = true;
   if (flags['disable-controller-manager'] === true) cfg.controllerManager = false;
   if (flags['service-cidr'] !== undefined) {
     const v = flags['service-cidr'] as string;

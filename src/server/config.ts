@@ -34,7 +34,7 @@ export function defaultConfig(overrides: Partial<ServerConfig> = {}): ServerConf
     writeKubeconfig: join(dataDir, 'kubeconfig.yaml'),
     runtime: 'containerd',
     disableAgent: false,
-    controllerManager: false,
+    controllerManager: true,
     logLevel: 'info',
     serviceCIDR: '10.43.0.0/16',
     nodePortRange: [30000, 32767],

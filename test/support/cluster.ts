@@ -70,9 +70,22 @@ export interface TestCluster {
   startupOutput: string;
 }
 
-export async function startCluster(opts: { dataDir?: string; port?: number; extraArgs?: string[]; keepDataDir?: boolean } = {}): Promise<TestCluster> {
+export interface ClusterOptions {
+  dataDir?: string;
+  port?: number;
+  extraArgs?: string[];
+  keepDataDir?: boolean;
+  /**
+   * Run the controllers and scheduler too. Off by default: the API suites check the API
+   * server's own semantics (status, scale, namespaces …) without controllers acting on
+   * the objects, as upstream's apiserver integration tests do.
+   */
+  controllers?: boolean;
+}
+
+export async function startCluster(opts: ClusterOptions = {}): Promise<TestCluster> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'skiff-test-'));
-  const args = [join(repoRoot(), 'bin', 'skiff.js'), 'server', '--data-dir', dataDir, '--https-port', String(opts.port ?? 0), '--bind-address', '127.0.0.1', '--runtime', 'sim', '--disable-agent', '--log-level', 'warn', ...(opts.extraArgs ?? [])];
+  const args = [join(repoRoot(), 'bin', 'skiff.js'), 'server', '--data-dir', dataDir, '--https-port', String(opts.port ?? 0), '--bind-address', '127.0.0.1', '--runtime', 'sim', '--disable-agent', '--log-level', 'warn', ...(opts.controllers ? [] : ['--disable-controller-manager']), ...(opts.extraArgs ?? [])];
   const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
