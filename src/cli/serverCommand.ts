@@ -11,6 +11,7 @@ const specs: FlagSpec[] = [
   { name: 'write-kubeconfig', type: 'string', help: 'where to write the admin kubeconfig', defaultText: '<data-dir>/kubeconfig.yaml' },
   { name: 'runtime', type: 'string', help: 'container runtime for the local node: containerd or sim', defaultText: 'containerd' },
   { name: 'disable-agent', type: 'boolean', help: 'run the control plane only, no local node' },
+  { name: 'sim-nodes', type: 'number', help: 'add N simulated nodes (pods on them go through their lifecycle without containers)', defaultText: '0' },
   { name: 'disable-controller-manager', type: 'boolean', help: 'run the API server only: no controllers, no scheduler' },
   { name: 'service-cidr', type: 'string', help: 'virtual IP range of Services', defaultText: '10.43.0.0/16' },
   { name: 'service-node-port-range', type: 'string', help: 'port range of NodePort Services', defaultText: '30000-32767' },
@@ -44,6 +45,7 @@ export function configFromArgs(argv: readonly string[]): ServerConfig | 'help' {
   }
   cfg.disableAgent = flags['disable-agent'] === true;
   if (flags['disable-controller-manager'] === true) cfg.controllerManager = false;
+  if (flags['sim-nodes'] !== undefined) cfg.simNodes = flags['sim-nodes'] as number;
   if (flags['service-cidr'] !== undefined) {
     const v = flags['service-cidr'] as string;
     if (!/^\d+\.\d+\.\d+\.\d+\/\d+$/.test(v)) throw new UsageError(`--service-cidr must be an IPv4 CIDR like 10.43.0.0/16, not "${v}"`);
@@ -87,7 +89,7 @@ export async function runServer(argv: readonly string[], startedAt: number): Pro
       `  kubeconfig: ${server.kubeconfig}\n` +
       `  data dir:   ${cfg.dataDir}\n\n` +
       `Next:\n  export KUBECONFIG=${server.kubeconfig}\n  kubectl get namespaces\n\n` +
-      (cfg.runtime === 'containerd' && !cfg.disableAgent ? 'note: the node agent is not part of this build yet; the API server runs without nodes.\n\n' : ''),
+      (cfg.runtime === 'containerd' && !cfg.disableAgent ? 'note: the containerd runtime is not part of this build yet, so this node runs no containers; use --runtime sim for a simulated node.\n\n' : ''),
   );
   let signalled = false;
   const shutdown = (sig: string): void => {

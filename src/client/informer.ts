@@ -116,6 +116,10 @@ export class SharedInformer<T extends KubeObject = KubeObject> {
     this.cache.addIndexer(name, fn);
   }
 
+  hasIndexer(name: string): boolean {
+    return this.cache.hasIndexer(name);
+  }
+
   byIndex(name: string, value: string): T[] {
     return this.cache.byIndex(name, value);
   }

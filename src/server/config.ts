@@ -10,6 +10,8 @@ export interface ServerConfig {
   writeKubeconfig: string;
   runtime: 'sim' | 'containerd';
   disableAgent: boolean;
+  /** Extra simulated nodes to run in this process (KWOK-style, no containers). */
+  simNodes: number;
   /** Run the controllers (under leader election). */
   controllerManager: boolean;
   logLevel: LogLevel;
@@ -35,6 +37,7 @@ export function defaultConfig(overrides: Partial<ServerConfig> = {}): ServerConf
     runtime: 'containerd',
     disableAgent: false,
     controllerManager: true,
+    simNodes: 0,
     logLevel: 'info',
     serviceCIDR: '10.43.0.0/16',
     nodePortRange: [30000, 32767],

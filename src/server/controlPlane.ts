@@ -16,6 +16,7 @@ import { endpointSliceController } from '../controllers/endpointslice/controller
 import { endpointsController } from '../controllers/endpoints/controller.js';
 import { serviceAccountController } from '../controllers/serviceaccount/controller.js';
 import { namespaceController } from '../controllers/namespace/controller.js';
+import { nodeLifecycleController } from '../controllers/nodelifecycle/controller.js';
 import { runGarbageCollector } from '../controllers/garbagecollector/runner.js';
 import { EventRecorder } from '../client/eventRecorder.js';
 import { ControllerManager } from '../controllers/runtime/manager.js';
@@ -77,6 +78,7 @@ export function startControllerManager(client: Client, log: Logger): ControlPlan
       manager.add(endpointsController);
       manager.add(serviceAccountController);
       manager.add(namespaceController);
+      manager.add(nodeLifecycleController());
       await Promise.all([manager.run(signal), runGarbageCollector({ client, recorder: new EventRecorder(client, 'garbage-collector-controller'), signal, log: log.warn })]);
     },
     onError: (e) => log.debug(`leader election: ${e instanceof Error ? e.message : String(e)}`),

@@ -20,6 +20,7 @@ import { firstServiceIP, type ServerConfig } from './config.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { loopbackClient } from './loopback.js';
 import { startControllerManager, startScheduler } from './controlPlane.js';
+import { startNodeSide } from './agents.js';
 import type { HttpClient } from '../client/httpTransport.js';
 import { createLogger, type Logger } from './log.js';
 import { skiffVersion } from './version.js';
@@ -89,6 +90,8 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
   const controllers = controllerClient ? startControllerManager(controllerClient, log) : undefined;
   const schedulerClient = config.controllerManager ? loopbackClient(api, 'kube-scheduler/v1.33.0 (skiff)') : undefined;
   const scheduler = schedulerClient ? startScheduler(schedulerClient, log) : undefined;
+  const nodeClient = config.simNodes > 0 || (!config.disableAgent && config.runtime === 'sim') ? loopbackClient(api, `kubelet/${'v1.33.0'} (skiff)`) : undefined;
+  const nodes = nodeClient ? startNodeSide(config, nodeClient, advertise, log) : undefined;
   ready = true;
   log.debug(`API server listening on ${config.bindAddress}:${port}`);
 
@@ -97,7 +100,8 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     (stopping ??= (async () => {
       ready = false;
       compactor.stop();
-      await Promise.all([controllers?.stop(), scheduler?.stop()]);
+      await Promise.all([controllers?.stop(), scheduler?.stop(), nodes?.stop()]);
+      nodeClient?.close();
       controllerClient?.close();
       schedulerClient?.close();
       await api.stop();

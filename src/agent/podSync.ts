@@ -1,0 +1,299 @@
+// The runtime half of one pod sync (kuberuntime_manager SyncPod / killPod): observe the
+// containers, start what should run — the sandbox, init containers one at a time in order
+// (each must exit 0; sidecars only need to be running), then every regular container —,
+// restart exited containers as restartPolicy says, behind the crash-loop back-off, and
+// stop or remove everything when the pod goes away. Status is computed elsewhere
+// (podStatus.ts) from what this leaves in the records.
+import type { KubeObject } from '../machinery/types.js';
+import { num, rec as asRec, recs, str } from '../resources/shared/access.js';
+import { type CrashLoopBackoff, goDuration } from './backoff.js';
+import { type ContainerRecord, containerRecord, podDescription, type PodRecord } from './podRecord.js';
+import { isRestartableInit, type ObservedContainer, type PodObservation, restartPolicyOf, terminationOf } from './podStatus.js';
+
+/** The kubelet never gives a container less than this to stop (minimumGracePeriodInSeconds). */
+export const minimumGracePeriodSeconds = 2;
+
+export interface StepResult {
+  /** Something changed (runtime or waiting reasons): sync again at once to report it. */
+  acted: boolean;
+  /** Sync again after this long (back-off expiry). */
+  wakeInMs?: number;
+}
+
+const errMessage = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+function earliest(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return Math.min(a, b);
+}
+
+/** Reads the runtime's view of every container instance the record knows. */
+export async function observeContainers(rec: PodRecord): Promise<void> {
+  const rt = rec.node.runtime;
+  await Promise.all(
+    [...rec.containers.values()].map(async (c) => {
+      c.status = c.id ? await rt.containerStatus(c.id) : undefined;
+    }),
+  );
+}
+
+/** The observation podStatus.ts turns into a status, plus when the prober wants another look. */
+export function observationOf(rec: PodRecord, pod: KubeObject, now: number, terminal: boolean): { obs: PodObservation; recheckInMs?: number } {
+  const spec = asRec(pod.spec) ?? {};
+  const sidecars = new Set(recs(spec.initContainers).filter(isRestartableInit).map((c) => str(c.name) ?? ''));
+  const specs = new Map<string, Record<string, unknown>>();
+  for (const c of [...recs(spec.initContainers), ...recs(spec.containers)]) specs.set(str(c.name) ?? '', c);
+  const containers = new Map<string, ObservedContainer>();
+  let recheckInMs: number | undefined;
+  for (const [name, c] of rec.containers) {
+    const o: ObservedContainer = { restartCount: c.attempt };
+    if (c.status) o.current = c.status;
+    if (c.previous) o.previous = c.previous;
+    // A pod being torn down restarts nothing (ShouldContainerBeRestarted): no waiting reasons.
+    if (c.waiting && !terminal) o.waiting = c.waiting;
+    const cspec = specs.get(name);
+    if (c.status?.state === 'running' && cspec && c.id) {
+      const v = rec.node.prober.check({ pod, container: cspec, containerId: c.id, startedAt: c.status.startedAt ?? now, now, sidecar: sidecars.has(name) });
+      o.started = v.started;
+      o.ready = v.ready;
+      recheckInMs = earliest(recheckInMs, v.recheckInMs);
+    }
+    containers.set(name, o);
+  }
+  const obs: PodObservation = { sandboxReady: rec.sandboxReady, hostIP: rec.node.hostIP, containers, terminal, runtimeName: rec.node.runtimeName };
+  if (rec.podIP) obs.podIP = rec.podIP;
+  return { obs, ...(recheckInMs !== undefined ? { recheckInMs } : {}) };
+}
+
+/** EnsureImageExists: imagePullPolicy decides between ImageStatus and PullImage. */
+async function ensureImage(rec: PodRecord, pod: KubeObject, c: Record<string, unknown>, cr: ContainerRecord, backoff: CrashLoopBackoff, now: number): Promise<StepResult | undefined> {
+  const rt = rec.node.runtime;
+  const image = str(c.image) ?? '';
+  const policy = str(c.imagePullPolicy) ?? (image.endsWith(':latest') || !/:[^/]+$/.test(image) ? 'Always' : 'IfNotPresent');
+  const event = rec.node.recordEvent;
+  try {
+    const present = policy === 'Always' ? undefined : await rt.imageStatus(image);
+    if (present) {
+      event?.(pod, 'Normal', 'Pulled', `Container image "${image}" already present on machine`);
+      return undefined;
+    }
+    if (policy === 'Never') {
+      cr.waiting = { reason: 'ErrImageNeverPull', message: `Container image "${image}" is not present with pull policy of Never` };
+      event?.(pod, 'Warning', 'ErrImageNeverPull', cr.waiting.message ?? '');
+      return { acted: true };
+    }
+    event?.(pod, 'Normal', 'Pulling', `Pulling image "${image}"`);
+    const began = performance.now();
+    await rt.pullImage(image, pod);
+    const took = goDuration(Math.round(performance.now() - began));
+    event?.(pod, 'Normal', 'Pulled', `Successfully pulled image "${image}" in ${took} (${took} including waiting)`);
+    return undefined;
+  } catch (e) {
+    const key = `${rec.uid}/${str(c.name) ?? ''}/image`;
+    backoff.next(key, now, now);
+    cr.retryAt = now + backoff.get(key);
+    cr.waiting = { reason: 'ErrImagePull', message: errMessage(e) };
+    event?.(pod, 'Warning', 'Failed', `Failed to pull image "${image}": ${errMessage(e)}`);
+    event?.(pod, 'Warning', 'Failed', 'Error: ErrImagePull');
+    return { acted: true, wakeInMs: backoff.get(key) };
+  }
+}
+
+/** A create or start failure: wait out the container's back-off before the next try. */
+function startFailed(rec: PodRecord, pod: KubeObject, cr: ContainerRecord, name: string, reason: string, e: unknown, backoff: CrashLoopBackoff, now: number): StepResult {
+  const key = `${rec.uid}/${name}`;
+  rec.node.recordEvent?.(pod, 'Warning', 'Failed', `Error: ${errMessage(e)}`);
+  backoff.next(key, now, now);
+  cr.retryAt = now + backoff.get(key);
+  cr.waiting = { reason, message: errMessage(e) };
+  return { acted: true, wakeInMs: backoff.get(key) };
+}
+
+/** Creates and starts attempt `attempt` of a container; failures become waiting reasons. */
+async function runContainer(rec: PodRecord, pod: KubeObject, c: Record<string, unknown>, attempt: number, backoff: CrashLoopBackoff, now: number): Promise<StepResult> {
+  const rt = rec.node.runtime;
+  const name = str(c.name) ?? '';
+  const cr = containerRecord(rec, name);
+  if (cr.retryAt !== undefined && now < cr.retryAt) {
+    const wakeInMs = cr.retryAt - now;
+    if (cr.waiting?.reason === 'ErrImagePull') {
+      cr.waiting = { reason: 'ImagePullBackOff', message: `Back-off pulling image "${str(c.image) ?? ''}"` };
+      return { acted: true, wakeInMs };
+    }
+    return { acted: false, wakeInMs };
+  }
+  cr.retryAt = undefined;
+  const pulled = await ensureImage(rec, pod, c, cr, backoff, now);
+  if (pulled) return pulled;
+  let id: string;
+  try {
+    id = await rt.createContainer(rec.sandboxId ?? '', pod, c, attempt);
+  } catch (e) {
+    return startFailed(rec, pod, cr, name, 'CreateContainerError', e, backoff, now);
+  }
+  rec.node.recordEvent?.(pod, 'Normal', 'Created', `Created container: ${name}`);
+  try {
+    await rt.startContainer(id);
+  } catch (e) {
+    await rt.removeContainer(id);
+    return startFailed(rec, pod, cr, name, 'RunContainerError', e, backoff, now);
+  }
+  // The instance being replaced becomes lastState; the one before it can go.
+  if (cr.id) {
+    if (cr.previousId && cr.previousId !== cr.id) {
+      rec.node.prober.forget?.(cr.previousId);
+      await rt.removeContainer(cr.previousId);
+    }
+    if (cr.status?.state === 'exited') cr.previous = terminationOf(cr.status);
+    cr.previousId = cr.id;
+  }
+  cr.id = id;
+  cr.attempt = attempt;
+  cr.image = str(c.image) ?? '';
+  cr.status = undefined;
+  cr.waiting = undefined;
+  rec.node.recordEvent?.(pod, 'Normal', 'Started', `Started container ${name}`);
+  return { acted: true };
+}
+
+/** doBackOff + restart: in back-off, record CrashLoopBackOff; otherwise start the next attempt. */
+async function restart(rec: PodRecord, pod: KubeObject, c: Record<string, unknown>, cr: ContainerRecord, backoff: CrashLoopBackoff, now: number): Promise<StepResult> {
+  const name = str(c.name) ?? '';
+  const key = `${rec.uid}/${name}`;
+  const finishedAt = cr.status?.finishedAt ?? now;
+  if (backoff.isInBackOffSince(key, finishedAt, now)) {
+    const waiting = { reason: 'CrashLoopBackOff', message: `back-off ${goDuration(backoff.get(key))} restarting failed container=${name} pod=${podDescription(pod)}` };
+    const changed = cr.waiting?.reason !== waiting.reason || cr.waiting.message !== waiting.message;
+    cr.waiting = waiting;
+    if (changed) rec.node.recordEvent?.(pod, 'Warning', 'BackOff', `Back-off restarting failed container ${name} in pod ${podDescription(pod)}`);
+    return { acted: changed, wakeInMs: backoff.remaining(key, finishedAt, now) };
+  }
+  backoff.next(key, finishedAt, now);
+  return runContainer(rec, pod, c, cr.attempt + 1, backoff, now);
+}
+
+function shouldRestart(policy: string, exitCode: number): boolean {
+  return policy === 'Always' || (policy === 'OnFailure' && exitCode !== 0);
+}
+
+/** Every regular container exited and will not be restarted. */
+function regularDone(rec: PodRecord, pod: KubeObject): boolean {
+  const policy = restartPolicyOf(pod);
+  const regular = recs(asRec(pod.spec)?.containers).map((c) => rec.containers.get(str(c.name) ?? '')?.status);
+  return policy !== 'Always' && regular.length > 0 && regular.every((st) => st?.state === 'exited' && !shouldRestart(policy, st.exitCode ?? 0));
+}
+
+/** One pass of SyncPod for an active pod (containers already observed). */
+export async function startPod(rec: PodRecord, pod: KubeObject, backoff: CrashLoopBackoff, now: number): Promise<StepResult> {
+  const rt = rec.node.runtime;
+  const spec = asRec(pod.spec) ?? {};
+  const policy = restartPolicyOf(pod);
+  let acted = false;
+  let wakeInMs: number | undefined;
+  const merge = (r: StepResult): void => {
+    acted ||= r.acted;
+    wakeInMs = earliest(wakeInMs, r.wakeInMs);
+  };
+  if (!rec.sandboxId) {
+    const sb = await rt.runPodSandbox(pod);
+    rec.sandboxId = sb.sandboxId;
+    rec.sandboxReady = true;
+    if (sb.podIP) rec.podIP = sb.podIP;
+    acted = true;
+  }
+  for (const c of recs(spec.initContainers)) {
+    const name = str(c.name) ?? '';
+    const sidecar = isRestartableInit(c);
+    const cr = containerRecord(rec, name);
+    const st = cr.status;
+    if (!cr.id) {
+      merge(await runContainer(rec, pod, c, cr.attempt, backoff, now));
+      if (!sidecar) return { acted, ...(wakeInMs !== undefined ? { wakeInMs } : {}) };
+      continue;
+    }
+    if (st?.state === 'exited') {
+      const code = st.exitCode ?? 0;
+      if (!sidecar && code === 0) continue;
+      // A failed init container fails the pod under Never (getPhase); otherwise it restarts.
+      if (!sidecar && policy === 'Never') return { acted };
+      if (sidecar && regularDone(rec, pod)) continue; // stopped on purpose
+      merge(await restart(rec, pod, c, cr, backoff, now));
+      if (!sidecar) return { acted, ...(wakeInMs !== undefined ? { wakeInMs } : {}) };
+      continue;
+    }
+    if (sidecar && st?.state === 'running') continue;
+    // running (or not yet visible): wait for it to finish
+    return { acted, ...(wakeInMs !== undefined ? { wakeInMs } : {}) };
+  }
+  for (const c of recs(spec.containers)) {
+    const name = str(c.name) ?? '';
+    const cr = containerRecord(rec, name);
+    const st = cr.status;
+    if (!cr.id) {
+      merge(await runContainer(rec, pod, c, cr.attempt, backoff, now));
+      continue;
+    }
+    if (st?.state === 'exited' && shouldRestart(policy, st.exitCode ?? 0)) {
+      merge(await restart(rec, pod, c, cr, backoff, now));
+      continue;
+    }
+    if (st?.state === 'running' && cr.image !== undefined && cr.image !== (str(c.image) ?? '')) {
+      // "Container definition changed, will be restarted": a spec image update.
+      await rt.stopContainer(cr.id, Math.max(minimumGracePeriodSeconds, num(spec.terminationGracePeriodSeconds) ?? 30));
+      cr.status = await rt.containerStatus(cr.id);
+      merge(await runContainer(rec, pod, c, cr.attempt + 1, backoff, now));
+    }
+  }
+  // Sidecars (restartable init containers) stop once every regular container is done for
+  // good, last started first, so that a Never/OnFailure pod can complete.
+  if (regularDone(rec, pod)) {
+    for (const c of [...recs(spec.initContainers)].reverse()) {
+      const cr = rec.containers.get(str(c.name) ?? '');
+      if (!isRestartableInit(c) || !cr?.id || cr.status?.state !== 'running') continue;
+      rec.node.recordEvent?.(pod, 'Normal', 'Killing', `Stopping container ${str(c.name) ?? ''}`);
+      await rt.stopContainer(cr.id, Math.max(minimumGracePeriodSeconds, num(spec.terminationGracePeriodSeconds) ?? 30));
+      acted = true;
+    }
+  }
+  return { acted, ...(wakeInMs !== undefined ? { wakeInMs } : {}) };
+}
+
+/** killPod: stops every running container (grace in seconds), then the sandbox (releasing its IP). */
+export async function killPod(rec: PodRecord, graceSeconds: number): Promise<void> {
+  const rt = rec.node.runtime;
+  const grace = Math.max(minimumGracePeriodSeconds, graceSeconds);
+  await Promise.all(
+    [...rec.containers.entries()].map(async ([name, c]) => {
+      if (!c.id) return;
+      const st = await rt.containerStatus(c.id);
+      if (!st || (st.state !== 'running' && st.state !== 'created')) return;
+      rec.node.recordEvent?.(rec.lastPod, 'Normal', 'Killing', `Stopping container ${name}`);
+      await rt.stopContainer(c.id, grace);
+    }),
+  );
+  if (rec.sandboxId && rec.sandboxReady) await rt.stopPodSandbox(rec.sandboxId);
+  rec.sandboxReady = false;
+}
+
+/** Removes everything the pod left in the runtime. */
+export async function removePod(rec: PodRecord): Promise<void> {
+  const rt = rec.node.runtime;
+  for (const c of rec.containers.values()) {
+    for (const id of [c.id, c.previousId]) {
+      if (!id) continue;
+      rec.node.prober.forget?.(id);
+      await rt.removeContainer(id);
+    }
+  }
+  if (rec.sandboxId) await rt.removePodSandbox(rec.sandboxId);
+  rec.sandboxId = undefined;
+  rec.sandboxReady = false;
+}
+
+/** The grace period of a deletion: the pod's deletionGracePeriodSeconds, else its spec's, else 30. */
+export function deletionGraceSeconds(pod: KubeObject): number {
+  const g = pod.metadata.deletionGracePeriodSeconds;
+  if (typeof g === 'number') return g;
+  return num(asRec(pod.spec)?.terminationGracePeriodSeconds) ?? 30;
+}

@@ -1,0 +1,55 @@
+// Where a running container's `started` and `ready` come from (the kubelet's prober
+// manager). The pod worker asks synchronously on every sync; a prober that runs real
+// probes (issue 4: exec/httpGet/tcpSocket workers) answers from its latest results and
+// has the pod re-synced when a result changes. The default here runs no probes: it
+// assumes every probe succeeds at its first run, after initialDelaySeconds — what a
+// simulated node needs for rollouts with readiness probes to take realistic time.
+import type { KubeObject } from '../machinery/types.js';
+import { num, rec } from '../resources/shared/access.js';
+
+export interface ProbeInput {
+  pod: KubeObject;
+  /** The container's spec. */
+  container: Record<string, unknown>;
+  containerId: string;
+  /** When the running instance started (ms). */
+  startedAt: number;
+  now: number;
+  /** A restartable init container (sidecar): only `started` gates the pod. */
+  sidecar?: boolean;
+}
+
+export interface ProbeVerdict {
+  /** Startup probe passed (true at once without one). */
+  started: boolean;
+  /** Readiness probe passed (true once started, without one). */
+  ready: boolean;
+  /** The verdict may change by itself after this long: sync the pod again then. */
+  recheckInMs?: number;
+}
+
+export interface Prober {
+  check(input: ProbeInput): ProbeVerdict;
+  /** The container is gone: drop its results. */
+  forget?(containerId: string): void;
+}
+
+function initialDelayMs(probe: unknown): number | undefined {
+  const p = rec(probe);
+  if (!p) return undefined;
+  return Math.max(0, num(p.initialDelaySeconds) ?? 0) * 1000;
+}
+
+/** Probes assumed to pass at their first run (initialDelaySeconds after start). */
+export const assumedProber: Prober = {
+  check({ container, startedAt, now }: ProbeInput): ProbeVerdict {
+    const startupDelay = initialDelayMs(container.startupProbe);
+    const startedAtMs = startupDelay === undefined ? startedAt : startedAt + startupDelay;
+    if (now < startedAtMs) return { started: false, ready: false, recheckInMs: startedAtMs - now };
+    const readyDelay = initialDelayMs(container.readinessProbe);
+    // The readiness probe only runs once the startup probe has passed.
+    const readyAt = readyDelay === undefined ? startedAtMs : startedAtMs + readyDelay;
+    if (now < readyAt) return { started: true, ready: false, recheckInMs: readyAt - now };
+    return { started: true, ready: true };
+  },
+};
