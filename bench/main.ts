@@ -1,4 +1,4 @@
-// `npm run bench [-- --json] [-- --only api,list,watch,rss]`: skiff's API server measured
+// `npm run bench [-- --json] [-- --only api,list,watch,sched]`: skiff's API server measured
 // against raw baselines taken in the same run (ratios, never absolute pass/fail).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -45,8 +45,8 @@ function rawSqliteInsertRate(dir: string, n: number): number {
   return rate;
 }
 
-async function startServer(dataDir: string): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
-  const proc = spawn(process.execPath, [join(repoRoot(), 'bin', 'skiff.js'), 'server', '--data-dir', dataDir, '--https-port', '0', '--bind-address', '127.0.0.1', '--runtime', 'sim', '--disable-agent', '--log-level', 'error'], { stdio: ['ignore', 'pipe', 'inherit'] });
+async function startServer(dataDir: string, extraArgs: string[] = ['--disable-controller-manager']): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
+  const proc = spawn(process.execPath, [join(repoRoot(), 'bin', 'skiff.js'), 'server', '--data-dir', dataDir, '--https-port', '0', '--bind-address', '127.0.0.1', '--runtime', 'sim', '--disable-agent', '--log-level', 'error', ...extraArgs], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     proc.stdout!.on('data', (d: Buffer) => {
@@ -178,6 +178,69 @@ async function benchWatch(url: string, dataDir: string, c: BenchClient, res: Res
   say(`watch fan-out to ${ready} watchers: p50 ${res.watch_fanout_p50_ms} ms, p99 ${res.watch_fanout_p99_ms} ms (${delays.length}/${watchers * events} delivered)`);
 }
 
+/**
+ * Control plane at scale: 5,000 simulated nodes, then a Deployment of 10,000 pods. Times are
+ * read from one watch each, so polling never loads the server.
+ */
+async function benchScheduler(dir: string, res: Results): Promise<void> {
+  const nodes = 5000;
+  const pods = 10000;
+  const dataDir = join(dir, 'sched');
+  const t0 = performance.now();
+  const server = await startServer(dataDir, ['--sim-nodes', String(nodes)]);
+  const c = benchClient(server.url, dataDir);
+  try {
+    const ready = new Set<string>();
+    let nodesReadyAt = 0;
+    const stopNodes = await c.watch('/api/v1/nodes?watch=true', (line) => {
+      const ev = JSON.parse(line) as { type: string; object: { metadata: { name: string }; status?: { conditions?: { type: string; status: string }[] } } };
+      if (ev.object.status?.conditions?.some((k) => k.type === 'Ready' && k.status === 'True')) ready.add(ev.object.metadata.name);
+      if (ready.size >= nodes && !nodesReadyAt) nodesReadyAt = performance.now();
+    });
+    while (!nodesReadyAt) await new Promise((r) => setTimeout(r, 100));
+    stopNodes();
+    res.sim_nodes_ready_s = round((nodesReadyAt - t0) / 1000, 2);
+    say(`${nodes} simulated nodes Ready ${res.sim_nodes_ready_s} s after the server process started`);
+
+    const bound = new Set<string>();
+    const running = new Set<string>();
+    let firstBind = 0;
+    let lastBind = 0;
+    let runningAt = 0;
+    const stopPods = await c.watch('/api/v1/namespaces/default/pods?watch=true', (line) => {
+      const ev = JSON.parse(line) as { type: string; object: { metadata: { name: string }; spec?: { nodeName?: string }; status?: { phase?: string } } };
+      const name = ev.object.metadata.name;
+      if (ev.object.spec?.nodeName && !bound.has(name)) {
+        bound.add(name);
+        lastBind = performance.now();
+        firstBind ||= lastBind;
+      }
+      if (ev.object.status?.phase === 'Running') running.add(name);
+      if (running.size >= pods && !runningAt) runningAt = performance.now();
+    });
+    const t1 = performance.now();
+    const r = await c.req('POST', '/apis/apps/v1/namespaces/default/deployments', {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'scale' },
+      spec: { replicas: pods, selector: { matchLabels: { app: 'scale' } }, template: { metadata: { labels: { app: 'scale' } }, spec: { containers: [{ name: 'c', image: 'busybox', resources: { requests: { cpu: '1m', memory: '1Mi' } } }] } } },
+    });
+    if (r.status !== 201) throw new Error(`deployment: ${r.status} ${r.body}`);
+    const deadline = Date.now() + 600_000;
+    while (!runningAt && Date.now() < deadline) await new Promise((r2) => setTimeout(r2, 200));
+    stopPods();
+    res.sched_pods_per_s = round(bound.size / ((lastBind - firstBind) / 1000 || 1));
+    res.sim_pods_running_s = round(((runningAt || performance.now()) - t1) / 1000, 2);
+    res.rss_5k_nodes_mb = round(rssMb(server.pid));
+    say(`scheduler: ${bound.size} pods bound at ${res.sched_pods_per_s} pods/s (first to last bind, pods created by the ReplicaSet controller as fast as it goes)`);
+    say(`Deployment of ${pods} replicas: all Running ${res.sim_pods_running_s} s after the create (${running.size} seen Running)`);
+    say(`server RSS with ${nodes} nodes and ${pods} pods: ${res.rss_5k_nodes_mb} MB`);
+  } finally {
+    c.agent.destroy();
+    await server.stop();
+  }
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'skiff-bench-'));
   const res: Results = {};
@@ -186,35 +249,41 @@ async function main(): Promise<void> {
       res.raw_sqlite_insert_per_s = round(rawSqliteInsertRate(dir, 20000));
       say(`raw SQLite single-row inserts (WAL, synchronous=NORMAL): ${res.raw_sqlite_insert_per_s}/s`);
     }
-    const dataDir = join(dir, 'server');
-    const t0 = performance.now();
-    const server = await startServer(dataDir);
-    res.server_ready_ms = round(performance.now() - t0);
-    say(`server ready in ${res.server_ready_ms} ms (process start → ready line)`);
-    const c = benchClient(server.url, dataDir);
-    try {
-      await new Promise((r) => setTimeout(r, 1000));
-      res.rss_idle_mb = round(rssMb(server.pid));
-      say(`server RSS idle: ${res.rss_idle_mb} MB`);
-      if (want('api')) {
-        await benchApi(c, res);
-        res.api_create_ratio_raw = round(res.api_create_per_s / res.raw_sqlite_insert_per_s, 3);
-        say(`API create / raw SQLite insert: ${res.api_create_ratio_raw}`);
-      }
-      if (want('list')) {
-        await benchList(c, res);
-        res.rss_10k_objects_mb = round(rssMb(server.pid));
-        say(`server RSS with 10,000 pods stored (after listing them): ${res.rss_10k_objects_mb} MB`);
-      }
-      if (want('watch')) await benchWatch(server.url, dataDir, c, res);
-    } finally {
-      c.agent.destroy();
-      await server.stop();
-    }
+    if (want('api') || want('list') || want('watch')) await benchApiServer(dir, res);
+    if (want('sched')) await benchScheduler(dir, res);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
   if (json) process.stdout.write(`${JSON.stringify(res)}\n`);
+}
+
+/** The API server alone (no controllers): writes, lists, watches and memory. */
+async function benchApiServer(dir: string, res: Results): Promise<void> {
+  const dataDir = join(dir, 'server');
+  const t0 = performance.now();
+  const server = await startServer(dataDir);
+  res.server_ready_ms = round(performance.now() - t0);
+  say(`server ready in ${res.server_ready_ms} ms (process start → ready line)`);
+  const c = benchClient(server.url, dataDir);
+  try {
+    await new Promise((r) => setTimeout(r, 1000));
+    res.rss_idle_mb = round(rssMb(server.pid));
+    say(`server RSS idle: ${res.rss_idle_mb} MB`);
+    if (want('api')) {
+      await benchApi(c, res);
+      res.api_create_ratio_raw = round(res.api_create_per_s / res.raw_sqlite_insert_per_s, 3);
+      say(`API create / raw SQLite insert: ${res.api_create_ratio_raw}`);
+    }
+    if (want('list')) {
+      await benchList(c, res);
+      res.rss_10k_objects_mb = round(rssMb(server.pid));
+      say(`server RSS with 10,000 pods stored (after listing them): ${res.rss_10k_objects_mb} MB`);
+    }
+    if (want('watch')) await benchWatch(server.url, dataDir, c, res);
+  } finally {
+    c.agent.destroy();
+    await server.stop();
+  }
 }
 
 main().catch((e: unknown) => {

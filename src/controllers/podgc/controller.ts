@@ -10,10 +10,10 @@ export function podGCController(opts: { terminatedPodThreshold?: number } = {}):
   let missing = new Map<string, number>();
   return {
     name: 'pod-garbage-collector',
-    primary: gvr.pods,
-    secondary: [gvr.nodes],
+    // A periodic pass, as upstream's gcCheckPeriod: node events start it, then it requeues
+    // itself; pod churn does not trigger passes (each reads every pod).
+    primary: gvr.nodes,
     primaryKey: () => passKey,
-    keysFor: () => [passKey],
     observe(_key, cache) {
       const pods = cache.informer(gvr.pods).list();
       const nodes = cache.informer(gvr.nodes).list();
