@@ -10,10 +10,11 @@ export function podGCController(opts: { terminatedPodThreshold?: number } = {}):
   let missing = new Map<string, number>();
   return {
     name: 'pod-garbage-collector',
-    // A periodic pass, as upstream's gcCheckPeriod: node events start it, then it requeues
-    // itself; pod churn does not trigger passes (each reads every pod).
-    primary: gvr.nodes,
-    primaryKey: () => passKey,
+    // A periodic pass every gcCheckPeriod, as upstream: each pass reads every pod, so pod
+    // and node churn must not trigger extra passes.
+    primary: gvr.pods,
+    secondary: [gvr.nodes],
+    periodicKey: passKey,
     observe(_key, cache) {
       const pods = cache.informer(gvr.pods).list();
       const nodes = cache.informer(gvr.nodes).list();

@@ -30,8 +30,13 @@ export interface ControllerDefinition<O> {
   /** Builds the decide input for a key; undefined when there is nothing to do (object gone). */
   observe(key: string, cache: CacheView): O | undefined;
   decide(observed: O, now: number, lastFailure: LastFailure | undefined): CollectionAction[];
-  /** The queue key for a primary object (default namespace/name; one fixed key for periodic passes). */
+  /** The queue key for a primary object (default namespace/name). */
   primaryKey?(obj: KubeObject): string;
+  /**
+   * A periodic pass instead of per-object syncs: this one key is synced at start and then
+   * whenever decide asks (requeueAfter); object events do not trigger it.
+   */
+  periodicKey?: string;
   workers?: number;
 }
 
@@ -87,9 +92,14 @@ export class ControllerManager {
       const expectations = new Map<string, { gvr: GroupVersionResource; rv: number }[]>();
       const enqueuePrimary = (obj: KubeObject): void => queue.add(def.primaryKey ? def.primaryKey(obj) : objectKey(obj));
       const primary = this.factory.informerFor(def.primary);
-      primary.addEventHandler({ onAdd: enqueuePrimary, onUpdate: (_o, n) => enqueuePrimary(n), onDelete: enqueuePrimary });
+      if (def.periodicKey) queue.add(def.periodicKey);
+      else primary.addEventHandler({ onAdd: enqueuePrimary, onUpdate: (_o, n) => enqueuePrimary(n), onDelete: enqueuePrimary });
       for (const g of def.secondary ?? []) {
         if (sameGvr(g, def.primary)) continue;
+        if (def.periodicKey) {
+          this.factory.informerFor(g); // read by the pass; synced before it first runs
+          continue;
+        }
         const enqueue = (obj: KubeObject): void => {
           for (const k of def.keysFor?.(g, obj, cache) ?? []) queue.add(k);
         };

@@ -75,10 +75,10 @@ function toSeconds(now: string): string {
   return Number.isNaN(ms) ? now : new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+/** A shallow view without managedFields: the field-set code only reads its input. */
 function withoutManagedFields(obj: KubeObject): KubeObject {
-  const copy = structuredClone(obj);
-  delete copy.metadata.managedFields;
-  return copy;
+  const { managedFields: _mf, ...metadata } = obj.metadata;
+  return { ...obj, metadata };
 }
 
 function gvkString(obj: KubeObject): string {
