@@ -17,6 +17,8 @@ import { endpointsController } from '../controllers/endpoints/controller.js';
 import { serviceAccountController } from '../controllers/serviceaccount/controller.js';
 import { namespaceController } from '../controllers/namespace/controller.js';
 import { nodeLifecycleController } from '../controllers/nodelifecycle/controller.js';
+import { pvClaimBinderController, pvVolumeBinderController } from '../controllers/pvbinder/controller.js';
+import { localPathProvisionerController, localPathStorageClassController } from '../controllers/localpath/controller.js';
 import { runGarbageCollector } from '../controllers/garbagecollector/runner.js';
 import { EventRecorder } from '../client/eventRecorder.js';
 import { ControllerManager } from '../controllers/runtime/manager.js';
@@ -79,6 +81,10 @@ export function startControllerManager(client: Client, log: Logger): ControlPlan
       manager.add(serviceAccountController);
       manager.add(namespaceController);
       manager.add(nodeLifecycleController());
+      manager.add(pvClaimBinderController);
+      manager.add(pvVolumeBinderController);
+      manager.add(localPathStorageClassController);
+      manager.add(localPathProvisionerController);
       await Promise.all([manager.run(signal), runGarbageCollector({ client, recorder: new EventRecorder(client, 'garbage-collector-controller'), signal, log: log.warn })]);
     },
     onError: (e) => log.debug(`leader election: ${e instanceof Error ? e.message : String(e)}`),
