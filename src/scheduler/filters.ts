@@ -3,7 +3,7 @@
 // from the first plugin that rejects it, as upstream RunFilterPlugins stops there.
 import type { CycleState } from './cycleState.js';
 import { filterInterPodAffinity } from './interPodAffinity.js';
-import { firstUntoleratedTaint, nodeAffinityMatches, tolerationsTolerate } from './matching.js';
+import { firstUntoleratedTaint, nodeAffinityMatches, tolerationsTolerate } from '../machinery/nodeMatching.js';
 import type { NodeInfo } from './nodeInfo.js';
 import type { PodInfo } from './podInfo.js';
 import { plugins, reasons, status, type FilterStatus } from './status.js';

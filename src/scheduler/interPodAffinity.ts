@@ -5,7 +5,7 @@ import type { NodeInfo } from './nodeInfo.js';
 import { podMatchesAllTerms, termMatchesPod, type AffinityTerm, type PodInfo, type WeightedAffinityTerm } from './podInfo.js';
 import type { Snapshot } from './snapshot.js';
 import { plugins, reasons, status, type FilterStatus } from './status.js';
-import { hasOwn } from './json.js';
+import { hasOwn } from '../machinery/jsonAccess.js';
 
 /** topologyPair as one map key. */
 const pairKey = (key: string, value: string): string => `${key}\u0000${value}`;

@@ -2,8 +2,8 @@
 // (framework.NodeInfo): allocatable, requested, non-zero requested, used host ports, and
 // per-owner pod counts so default spreading is O(1) per node.
 import type { KubeObject } from '../machinery/types.js';
-import { record, str, stringMap } from './json.js';
-import { parseTaints, type Taint } from './matching.js';
+import { record, str, stringMap } from '../machinery/jsonAccess.js';
+import { parseTaints, type Taint } from '../machinery/nodeMatching.js';
 import { emptyResource, resourceAmount, type PodInfo, type Resource } from './podInfo.js';
 
 export interface Allocatable extends Resource {

@@ -4,7 +4,7 @@
 import { parseQuantity } from '../machinery/quantity.js';
 import { selectorFromLabelSelector, type LabelSelector, type Selector } from '../machinery/labels.js';
 import type { KubeObject } from '../machinery/types.js';
-import { num, record, records, str, stringMap, strings, type JsonRecord } from './json.js';
+import { num, record, records, str, stringMap, strings, type JsonRecord } from '../machinery/jsonAccess.js';
 import {
   parseTolerations,
   preferredNodeTerms,
@@ -12,7 +12,7 @@ import {
   type PreferredTerm,
   type RequiredNodeAffinity,
   type Toleration,
-} from './matching.js';
+} from '../machinery/nodeMatching.js';
 
 /** Resource amounts in scheduler units: cpu in millicores, everything else in base units. */
 export interface Resource {

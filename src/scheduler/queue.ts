@@ -22,7 +22,7 @@ import type { Clock, TimerHandle } from '../client/clock.js';
 import { realClock } from '../client/clock.js';
 import type { KubeObject } from '../machinery/types.js';
 import { KeyedHeap } from './heap.js';
-import { num, record, records } from './json.js';
+import { num, record, records } from '../machinery/jsonAccess.js';
 import { podKeyOf } from './snapshot.js';
 import { plugins } from './status.js';
 

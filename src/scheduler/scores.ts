@@ -5,7 +5,7 @@
 // Each plugin scores 0..100 per node after its normalization; the total is the weighted sum.
 import type { CycleState } from './cycleState.js';
 import { interPodAffinityScore, interPodAffinityScores, normalizeInterPodAffinity } from './interPodAffinity.js';
-import { termMatches, tolerationsTolerate } from './matching.js';
+import { termMatches, tolerationsTolerate } from '../machinery/nodeMatching.js';
 import type { NodeInfo } from './nodeInfo.js';
 import type { PodInfo } from './podInfo.js';
 import { plugins } from './status.js';

@@ -11,7 +11,7 @@
 // - Terminated pods (Succeeded/Failed) and unbound pods never occupy a node; pods bound to a
 //   node not yet seen are kept on a ghost entry and counted once the node arrives.
 import type { KubeObject } from '../machinery/types.js';
-import { record, str } from './json.js';
+import { record, str } from '../machinery/jsonAccess.js';
 import { NodeInfo, nodeNameOf, zoneLabel } from './nodeInfo.js';
 import { namespaceLabelsOf, PodInfo, podInfoOf } from './podInfo.js';
 

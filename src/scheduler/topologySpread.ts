@@ -2,8 +2,8 @@
 // constraints filter on skew = matching pods in the node's domain + self − global minimum;
 // ScheduleAnyway constraints (or the system defaults for owned pods) score.
 import { selectorFromLabelSelector, type LabelSelector, type Selector } from '../machinery/labels.js';
-import { hasOwn, num, record, records, str, strings, type JsonRecord } from './json.js';
-import { firstUntoleratedTaint, nodeAffinityMatches } from './matching.js';
+import { hasOwn, num, record, records, str, strings, type JsonRecord } from '../machinery/jsonAccess.js';
+import { firstUntoleratedTaint, nodeAffinityMatches } from '../machinery/nodeMatching.js';
 import { hostnameLabel, zoneLabel, type NodeInfo } from './nodeInfo.js';
 import type { PodInfo } from './podInfo.js';
 import type { Snapshot } from './snapshot.js';

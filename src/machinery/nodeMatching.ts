@@ -1,6 +1,6 @@
 // Node-side matching shared by filters and scores: node selector terms (component-helpers
 // scheduling/corev1/nodeaffinity), taints and tolerations (core/v1 helper ToleratesTaint).
-import { hasOwn, num, record, records, str, stringMap, strings } from './json.js';
+import { hasOwn, num, record, records, str, stringMap, strings } from './jsonAccess.js';
 
 // --- taints and tolerations ---
 

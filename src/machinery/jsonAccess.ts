@@ -1,6 +1,6 @@
 // Narrowing helpers for reading plain-JSON API objects (pods, nodes) without casts at every
 // use site. Anything of the wrong shape reads as absent, the way a decoder would drop it.
-import { isPlainObject } from '../machinery/types.js';
+import { isPlainObject } from './types.js';
 
 export type JsonRecord = Record<string, unknown>;
 
