@@ -2,7 +2,7 @@
 // "kubelet" act, sync again. Ordered creation, one claim per pod, scale down and up keeping
 // the claims, and a partitioned rolling update through ControllerRevisions.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../../machinery/types.js';
@@ -14,7 +14,11 @@ import { TestCluster } from '../shared/testCluster.js';
 import { decideStatefulSet } from './decide.js';
 
 function seedStatefulSet(): KubeObject {
-  const text = readFileSync(new URL('../../../test/fixtures/seed/statefulset-web.yaml', import.meta.url), 'utf8');
+  // src/controllers/statefulset/ from source, dist/src/controllers/statefulset/ when built.
+  const candidates = ['../../../test/fixtures/seed/statefulset-web.yaml', '../../../../test/fixtures/seed/statefulset-web.yaml'].map((p) => new URL(p, import.meta.url));
+  const file = candidates.find((u) => existsSync(u));
+  assert.ok(file, 'seed fixture statefulset-web.yaml not found');
+  const text = readFileSync(file, 'utf8');
   const docs = parseAllDocuments(text).map((d) => d.toJSON() as KubeObject);
   const set = docs.find((d) => d.kind === 'StatefulSet');
   assert.ok(set);
