@@ -18,6 +18,7 @@ const specs: FlagSpec[] = [
   { name: 'cluster-domain', type: 'string', help: 'DNS domain of the cluster', defaultText: 'cluster.local' },
   { name: 'compact-interval', type: 'number', help: 'seconds between datastore compactions', defaultText: '300' },
   { name: 'compact-keep', type: 'number', help: 'revisions of history kept for watches', defaultText: '10000' },
+  { name: 'node-monitor-grace-period', type: 'number', help: 'seconds a node may stay silent before it is marked NotReady (Ready=Unknown)', defaultText: '40' },
   { name: 'log-level', type: 'string', help: 'error, warn, info or debug', defaultText: 'info' },
   { name: 'help', type: 'boolean', help: 'show this help' },
 ];
@@ -59,6 +60,11 @@ export function configFromArgs(argv: readonly string[]): ServerConfig | 'help' {
   if (flags['cluster-domain'] !== undefined) cfg.clusterDomain = flags['cluster-domain'] as string;
   if (flags['compact-interval'] !== undefined) cfg.compactIntervalSeconds = flags['compact-interval'] as number;
   if (flags['compact-keep'] !== undefined) cfg.compactKeepRevisions = flags['compact-keep'] as number;
+  if (flags['node-monitor-grace-period'] !== undefined) {
+    const v = flags['node-monitor-grace-period'] as number;
+    if (!(v > 0)) throw new UsageError('--node-monitor-grace-period must be a positive number of seconds');
+    cfg.nodeMonitorGracePeriodSeconds = v;
+  }
   const level = flags['log-level'] as string | undefined;
   if (level !== undefined) {
     if (!isLogLevel(level)) throw new UsageError(`--log-level must be one of error, warn, info, debug`);

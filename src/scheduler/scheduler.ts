@@ -12,10 +12,14 @@ import { preempt } from './preemption.js';
 import { nodeSchedulingPropertiesChanged, responsibleForPod, SchedulingQueue, type QueuedPodInfo } from './queue.js';
 import { schedulePod } from './schedule.js';
 import { podKeyOf, Snapshot } from './snapshot.js';
+import { volumeBindingHook } from './volumeBinding.js';
 
 const podsGVR = { group: '', version: 'v1', resource: 'pods' };
 const nodesGVR = { group: '', version: 'v1', resource: 'nodes' };
 const namespacesGVR = { group: '', version: 'v1', resource: 'namespaces' };
+const pvcsGVR = { group: '', version: 'v1', resource: 'persistentvolumeclaims' };
+const pvsGVR = { group: '', version: 'v1', resource: 'persistentvolumes' };
+const storageClassesGVR = { group: 'storage.k8s.io', version: 'v1', resource: 'storageclasses' };
 
 export interface SchedulerOptions {
   client: Client;
@@ -39,6 +43,18 @@ export async function runScheduler(opts: SchedulerOptions): Promise<void> {
   const pods = factory.informerFor(podsGVR);
   const nodes = factory.informerFor(nodesGVR);
   const namespaces = factory.informerFor(namespacesGVR);
+  const claims = factory.informerFor(pvcsGVR);
+  const volumes = factory.informerFor(pvsGVR);
+  const classes = factory.informerFor(storageClassesGVR);
+  const volume = volumeBindingHook({
+    claim: (ns, name) => claims.get(`${ns}/${name}`),
+    volume: (name) => volumes.get(name),
+    storageClass: (name) => classes.get(name),
+  });
+  // A claim bound, a PV created or a class added may cure a VolumeBinding rejection.
+  for (const inf of [claims, volumes, classes]) {
+    inf.addEventHandler({ onAdd: () => queue.moveAllToActiveOrBackoff('VolumeChange'), onUpdate: () => queue.moveAllToActiveOrBackoff('VolumeChange') });
+  }
 
   pods.addEventHandler({
     onAdd(p) {
@@ -128,9 +144,9 @@ export async function runScheduler(opts: SchedulerOptions): Promise<void> {
       queue.done(p.key);
       continue;
     }
-    const result = schedulePod(pod, snapshot);
+    const result = schedulePod(pod, snapshot, { volume });
     if ('error' in result) {
-      const candidate = preempt(pod, snapshot, result.error);
+      const candidate = preempt(pod, snapshot, result.error, { volume });
       if (candidate) {
         snapshot.nominate(pod, candidate.node);
         void client.patch(podsGVR, pod.metadata.name ?? '', { status: { nominatedNodeName: candidate.node } }, { type: 'merge', namespace: pod.metadata.namespace, subresource: 'status' }).catch(() => undefined);

@@ -59,6 +59,7 @@ export function volumeBindingHook(lookups: VolumeLookups): VolumeHook {
     preFilter(info: PodInfo) {
       const pod = info.pod;
       const names = claimNames(pod);
+      memo = { pod, terms: [] };
       if (names.length === 0) return undefined;
       let unboundImmediate = false;
       for (const name of names) {

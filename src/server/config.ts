@@ -21,6 +21,8 @@ export interface ServerConfig {
   /** Compaction: every intervalSeconds, drop history older than keepRevisions. */
   compactIntervalSeconds: number;
   compactKeepRevisions: number;
+  /** --node-monitor-grace-period: a node silent this long becomes Ready=Unknown (upstream default 40 s). */
+  nodeMonitorGracePeriodSeconds: number;
 }
 
 export function defaultDataDir(): string {
@@ -44,6 +46,7 @@ export function defaultConfig(overrides: Partial<ServerConfig> = {}): ServerConf
     clusterDomain: 'cluster.local',
     compactIntervalSeconds: 300,
     compactKeepRevisions: 10000,
+    nodeMonitorGracePeriodSeconds: 40,
     ...overrides,
   };
 }

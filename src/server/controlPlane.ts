@@ -56,7 +56,12 @@ export function startScheduler(client: Client, log: Logger): ControlPlane {
   return leaderOnly(client, 'kube-scheduler', log, (signal) => runScheduler({ client, signal, log: log.warn }));
 }
 
-export function startControllerManager(client: Client, log: Logger): ControlPlane {
+export interface ControllerManagerOptions {
+  /** --node-monitor-grace-period, in ms (default 40 s). */
+  nodeMonitorGracePeriodMs?: number;
+}
+
+export function startControllerManager(client: Client, log: Logger, opts: ControllerManagerOptions = {}): ControlPlane {
   const abort = new AbortController();
   const identity = `${hostname()}_${randomUUID()}`;
   const done = runLeaderElection({
@@ -80,7 +85,7 @@ export function startControllerManager(client: Client, log: Logger): ControlPlan
       manager.add(endpointsController);
       manager.add(serviceAccountController);
       manager.add(namespaceController);
-      manager.add(nodeLifecycleController());
+      manager.add(nodeLifecycleController({ nodeMonitorGracePeriodMs: opts.nodeMonitorGracePeriodMs }));
       manager.add(pvClaimBinderController);
       manager.add(pvVolumeBinderController);
       manager.add(localPathStorageClassController);

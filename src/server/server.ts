@@ -87,7 +87,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
   await bootstrapObjects(objects, registry, { serviceIP: firstServiceIP(config.serviceCIDR), apiPort: port });
   const compactor = startCompactor(store, { intervalMs: config.compactIntervalSeconds * 1000, keepRevisions: config.compactKeepRevisions });
   const controllerClient = config.controllerManager ? loopbackClient(api, 'kube-controller-manager/v1.33.0 (skiff)') : undefined;
-  const controllers = controllerClient ? startControllerManager(controllerClient, log) : undefined;
+  const controllers = controllerClient ? startControllerManager(controllerClient, log, { nodeMonitorGracePeriodMs: config.nodeMonitorGracePeriodSeconds * 1000 }) : undefined;
   const schedulerClient = config.controllerManager ? loopbackClient(api, 'kube-scheduler/v1.33.0 (skiff)') : undefined;
   const scheduler = schedulerClient ? startScheduler(schedulerClient, log) : undefined;
   const nodeClient = config.simNodes > 0 || (!config.disableAgent && config.runtime === 'sim') ? loopbackClient(api, `kubelet/${'v1.33.0'} (skiff)`) : undefined;
