@@ -76,3 +76,13 @@ export class SharedInformerFactory {
     this.runs.push(inf.start(signal));
   }
 }
+
+/**
+ * A factory shared by several components of one process, with the signal that bounds the
+ * informers' life (not any one component's): each component registers its handlers and
+ * starts the factory with this signal; informers started once serve them all.
+ */
+export interface SharedInformers {
+  factory: SharedInformerFactory;
+  signal: AbortSignal;
+}

@@ -5,7 +5,7 @@
 import { setMaxListeners } from 'node:events';
 import { EventRecorder } from '../client/eventRecorder.js';
 import { isConflict, isNotFound } from '../client/errors.js';
-import { SharedInformerFactory } from '../client/informerFactory.js';
+import { SharedInformerFactory, type SharedInformers } from '../client/informerFactory.js';
 import type { Client } from '../client/types.js';
 import type { KubeObject } from '../machinery/types.js';
 import { preempt } from './preemption.js';
@@ -25,6 +25,8 @@ export interface SchedulerOptions {
   client: Client;
   signal: AbortSignal;
   log?: (msg: string) => void;
+  /** Informers shared with other components of this process (default: its own). */
+  informers?: SharedInformers;
   /** Concurrent binds in flight (binding is I/O; placement stays sequential). */
   bindConcurrency?: number;
 }
@@ -36,7 +38,7 @@ export async function runScheduler(opts: SchedulerOptions): Promise<void> {
   const { client, signal } = opts;
   setMaxListeners(0, signal); // informers and the queue all listen for the stop signal
   const log = opts.log ?? (() => undefined);
-  const factory = new SharedInformerFactory(client);
+  const factory = opts.informers?.factory ?? new SharedInformerFactory(client);
   const snapshot = new Snapshot();
   const queue = new SchedulingQueue();
   const recorder = new EventRecorder(client, 'default-scheduler');
@@ -99,7 +101,7 @@ export async function runScheduler(opts: SchedulerOptions): Promise<void> {
     onDelete: (ns) => snapshot.removeNamespace(ns.metadata.name ?? ''),
   });
 
-  factory.start(signal);
+  factory.start(opts.informers?.signal ?? signal);
   await factory.waitForSync(signal);
 
   const inFlight = new Set<Promise<void>>();

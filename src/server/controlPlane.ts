@@ -23,6 +23,7 @@ import { runGarbageCollector } from '../controllers/garbagecollector/runner.js';
 import { EventRecorder } from '../client/eventRecorder.js';
 import { ControllerManager } from '../controllers/runtime/manager.js';
 import { runScheduler } from '../scheduler/scheduler.js';
+import type { SharedInformers } from '../client/informerFactory.js';
 import type { Logger } from './log.js';
 
 export interface ControlPlane {
@@ -52,13 +53,15 @@ function leaderOnly(client: Client, name: string, log: Logger, work: (signal: Ab
   };
 }
 
-export function startScheduler(client: Client, log: Logger): ControlPlane {
-  return leaderOnly(client, 'kube-scheduler', log, (signal) => runScheduler({ client, signal, log: log.warn }));
+export function startScheduler(client: Client, log: Logger, informers?: SharedInformers): ControlPlane {
+  return leaderOnly(client, 'kube-scheduler', log, (signal) => runScheduler({ client, signal, log: log.warn, informers }));
 }
 
 export interface ControllerManagerOptions {
   /** --node-monitor-grace-period, in ms (default 40 s). */
   nodeMonitorGracePeriodMs?: number;
+  /** Informers shared with the scheduler: one cache and one watch per resource in this process. */
+  informers?: SharedInformers;
 }
 
 export function startControllerManager(client: Client, log: Logger, opts: ControllerManagerOptions = {}): ControlPlane {
@@ -71,7 +74,7 @@ export function startControllerManager(client: Client, log: Logger, opts: Contro
     signal: abort.signal,
     onStartedLeading: async (signal) => {
       log.debug(`controller manager: leading as ${identity}`);
-      const manager = new ControllerManager({ client, component: 'kube-controller-manager', log: log.warn });
+      const manager = new ControllerManager({ client, component: 'kube-controller-manager', log: log.warn, informers: opts.informers });
       manager.add(replicaSetController);
       manager.add(deploymentController);
       manager.add(statefulSetController);
@@ -90,7 +93,7 @@ export function startControllerManager(client: Client, log: Logger, opts: Contro
       manager.add(pvVolumeBinderController);
       manager.add(localPathStorageClassController);
       manager.add(localPathProvisionerController);
-      await Promise.all([manager.run(signal), runGarbageCollector({ client, recorder: new EventRecorder(client, 'garbage-collector-controller'), signal, log: log.warn })]);
+      await Promise.all([manager.run(signal), runGarbageCollector({ client, recorder: new EventRecorder(client, 'garbage-collector-controller'), signal, log: log.warn, informers: opts.informers })]);
     },
     onError: (e) => log.debug(`leader election: ${e instanceof Error ? e.message : String(e)}`),
   }).catch((e: unknown) => log.error(`controller manager stopped: ${e instanceof Error ? e.message : String(e)}`));

@@ -1,5 +1,6 @@
 // The composition root of `skiff server`: the only place that knows every piece.
 // Start order: store → API server → bootstrap objects → (controllers, agent: later issues).
+import { setMaxListeners } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { hostname, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +21,7 @@ import { firstServiceIP, type ServerConfig } from './config.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { loopbackClient } from './loopback.js';
 import { startControllerManager, startScheduler } from './controlPlane.js';
+import { SharedInformerFactory } from '../client/informerFactory.js';
 import { startNodeSide } from './agents.js';
 import type { HttpClient } from '../client/httpTransport.js';
 import { createLogger, type Logger } from './log.js';
@@ -86,10 +88,14 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
   writeKubeconfig(config.writeKubeconfig, pki, url);
   await bootstrapObjects(objects, registry, { serviceIP: firstServiceIP(config.serviceCIDR), apiPort: port });
   const compactor = startCompactor(store, { intervalMs: config.compactIntervalSeconds * 1000, keepRevisions: config.compactKeepRevisions });
-  const controllerClient = config.controllerManager ? loopbackClient(api, 'kube-controller-manager/v1.33.0 (skiff)') : undefined;
-  const controllers = controllerClient ? startControllerManager(controllerClient, log, { nodeMonitorGracePeriodMs: config.nodeMonitorGracePeriodSeconds * 1000 }) : undefined;
-  const schedulerClient = config.controllerManager ? loopbackClient(api, 'kube-scheduler/v1.33.0 (skiff)') : undefined;
-  const scheduler = schedulerClient ? startScheduler(schedulerClient, log) : undefined;
+  // Controllers and scheduler share one in-process client and one set of informers (one
+  // watch and one cache per resource), alive as long as the server.
+  const controlClient = config.controllerManager ? loopbackClient(api, 'kube-controller-manager/v1.33.0 (skiff)') : undefined;
+  const informersStop = new AbortController();
+  setMaxListeners(0, informersStop.signal); // every shared informer listens for it
+  const informers = controlClient ? { factory: new SharedInformerFactory(controlClient, { onError: (e) => log.debug(`informer: ${e instanceof Error ? e.message : String(e)}`) }), signal: informersStop.signal } : undefined;
+  const controllers = controlClient ? startControllerManager(controlClient, log, { nodeMonitorGracePeriodMs: config.nodeMonitorGracePeriodSeconds * 1000, informers }) : undefined;
+  const scheduler = controlClient ? startScheduler(controlClient, log, informers) : undefined;
   const nodeClient = config.simNodes > 0 || (!config.disableAgent && config.runtime === 'sim') ? loopbackClient(api, `kubelet/${'v1.33.0'} (skiff)`) : undefined;
   const nodes = nodeClient ? startNodeSide(config, nodeClient, advertise, log) : undefined;
   ready = true;
@@ -102,8 +108,8 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
       compactor.stop();
       await Promise.all([controllers?.stop(), scheduler?.stop(), nodes?.stop()]);
       nodeClient?.close();
-      controllerClient?.close();
-      schedulerClient?.close();
+      informersStop.abort();
+      controlClient?.close();
       await api.stop();
       await store.close();
     })());

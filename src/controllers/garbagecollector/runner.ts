@@ -5,7 +5,7 @@ import { setMaxListeners } from 'node:events';
 import type { EventRecorder } from '../../client/eventRecorder.js';
 import { isNotFound } from '../../client/errors.js';
 import { runController } from '../../client/controllerLoop.js';
-import { SharedInformerFactory } from '../../client/informerFactory.js';
+import { SharedInformerFactory, type SharedInformers } from '../../client/informerFactory.js';
 import type { Client } from '../../client/types.js';
 import { WorkQueue } from '../../client/workqueue.js';
 import { apiVersionOf, type KubeObject } from '../../machinery/types.js';
@@ -24,7 +24,7 @@ const fieldManager = 'generic-garbage-collector';
 const tracked = allStrategies.filter((s) => !s.storage && s.plural !== 'events' && ['list', 'watch', 'delete'].every((v) => (s.verbs ?? allVerbs).includes(v as (typeof allVerbs)[number])));
 const clusterScoped = new Set(allStrategies.filter((s) => !s.namespaced).map((s) => `${apiVersionOf(s.group, s.version)}/${s.kind}`));
 
-export async function runGarbageCollector(opts: { client: Client; recorder: EventRecorder; signal: AbortSignal; log?: (msg: string) => void }): Promise<void> {
+export async function runGarbageCollector(opts: { client: Client; recorder: EventRecorder; signal: AbortSignal; log?: (msg: string) => void; informers?: SharedInformers }): Promise<void> {
   const { client, signal } = opts;
   setMaxListeners(0, signal);
   const graph = new OwnershipGraph();
@@ -34,7 +34,7 @@ export async function runGarbageCollector(opts: { client: Client; recorder: Even
     for (const uid of w.attemptToDelete) deleteQueue.add(uid);
     for (const uid of w.attemptToOrphan) orphanQueue.add(uid);
   };
-  const factory = new SharedInformerFactory(client);
+  const factory = opts.informers?.factory ?? new SharedInformerFactory(client);
   for (const s of tracked) {
     const gvk = { apiVersion: apiVersionOf(s.group, s.version), kind: s.kind };
     factory.informerFor({ group: s.group, version: s.version, resource: s.plural }).addEventHandler({
@@ -43,7 +43,7 @@ export async function runGarbageCollector(opts: { client: Client; recorder: Even
       onDelete: (o) => push(graph.observeDeleted(graphObjectOf(o, gvk))),
     });
   }
-  factory.start(signal);
+  factory.start(opts.informers?.signal ?? signal);
   await factory.waitForSync(signal);
 
   const liveGet = async (id: { apiVersion: string; kind: string; name: string; namespace?: string }): Promise<GraphObject | undefined> => {

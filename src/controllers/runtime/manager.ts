@@ -6,7 +6,7 @@
 import { setMaxListeners } from 'node:events';
 import { objectKey, type Client, type GroupVersionResource } from '../../client/types.js';
 import { runController } from '../../client/controllerLoop.js';
-import { SharedInformerFactory } from '../../client/informerFactory.js';
+import { SharedInformerFactory, type SharedInformers } from '../../client/informerFactory.js';
 import type { SharedInformer } from '../../client/informer.js';
 import { WorkQueue } from '../../client/workqueue.js';
 import type { KubeObject } from '../../machinery/types.js';
@@ -46,6 +46,8 @@ export interface ManagerOptions {
   component: string;
   log?: (msg: string) => void;
   resyncPeriodMs?: number;
+  /** Informers shared with other components of this process (default: the manager's own). */
+  informers?: SharedInformers;
 }
 
 const sameGvr = (a: GroupVersionResource, b: GroupVersionResource): boolean => a.group === b.group && a.version === b.version && a.resource === b.resource;
@@ -57,7 +59,7 @@ export class ControllerManager {
   private readonly defs: ControllerDefinition<unknown>[] = [];
 
   constructor(private readonly opts: ManagerOptions) {
-    this.factory = new SharedInformerFactory(opts.client, { resyncPeriodMs: opts.resyncPeriodMs, onError: (e) => opts.log?.(`informer: ${e instanceof Error ? e.message : String(e)}`) });
+    this.factory = opts.informers?.factory ?? new SharedInformerFactory(opts.client, { resyncPeriodMs: opts.resyncPeriodMs, onError: (e) => opts.log?.(`informer: ${e instanceof Error ? e.message : String(e)}`) });
     this.recorder = new EventRecorder(opts.client, opts.component);
   }
 
@@ -136,7 +138,7 @@ export class ControllerManager {
         );
       });
     }
-    this.factory.start(signal);
+    this.factory.start(this.opts.informers?.signal ?? signal);
     await this.factory.waitForSync(signal);
     for (const s of starters) s();
     await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
