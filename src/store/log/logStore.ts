@@ -70,6 +70,7 @@ export class LogStore implements Store {
     this.backing.append({ revision, key, deleted: false, createRevision: revision, prevRevision: 0, value });
     const kv: KeyValue = { key, value, createRevision: revision, modRevision: revision };
     this.hub.publish({ type: 'put', kv, created: true });
+    await this.backing.durable();
     return { ...kv };
   }
 
@@ -81,6 +82,7 @@ export class LogStore implements Store {
     this.backing.append({ revision, key, deleted: false, createRevision, prevRevision: prev.modRevision, value });
     const kv: KeyValue = { key, value, createRevision, modRevision: revision };
     this.hub.publish({ type: 'put', kv, prev });
+    await this.backing.durable();
     return { ...kv };
   }
 
@@ -93,6 +95,7 @@ export class LogStore implements Store {
     const kv: KeyValue = { key, value, createRevision, modRevision: revision };
     const ev: StoreEvent = { type: 'delete', kv, prev };
     this.hub.publish(ev);
+    await this.backing.durable();
     return { ...kv };
   }
 

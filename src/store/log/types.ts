@@ -24,8 +24,13 @@ export interface Log {
   compactedRevision(): number;
   /** The live value of key in the current view. */
   get(key: string): KeyValue | undefined;
-  /** Appends the row and applies it to the current view atomically; durable on return. */
+  /**
+   * Appends the row and applies it to the current view atomically; visible to every read
+   * on return, durable once durable() resolves (writes of one turn may commit together).
+   */
   append(row: LogRow): void;
+  /** Resolves when every row appended so far is durable. */
+  durable(): Promise<void>;
   /**
    * Live keys under prefix (only keys > after when after is given), in key order, at most
    * limit (0 = no limit). With revision, reads the snapshot at that revision from the log

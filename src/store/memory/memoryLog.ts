@@ -25,6 +25,10 @@ export class MemoryLog implements Log {
     return kv && { ...kv };
   }
 
+  durable(): Promise<void> {
+    return Promise.resolve();
+  }
+
   append(row: LogRow): void {
     this.rows.push({ ...row });
     this.revision = row.revision;

@@ -32,6 +32,12 @@ export class SqliteLog implements Log {
   private readonly stmt: Statements;
   private readonly appendTx: (row: LogRow) => void;
   private readonly compactTx: (from: number, to: number) => void;
+  /**
+   * Group commit: the first append of a turn opens a transaction that commits on the next
+   * turn, so concurrent writes share one WAL commit. Each append is still atomic (a
+   * savepoint inside it); callers acknowledge a write only after durable() resolves.
+   */
+  private batch: { done: Promise<void>; resolve(): void; reject(e: unknown): void } | undefined;
   /** What snapshot.ts reads older revisions through. */
   private readonly snapshots: SnapshotSource = {
     current: ({ lo, after, hi }, limit) => (after ? this.stmt.listAfter : this.stmt.listFrom).all({ lo, hi, limit }),
@@ -89,8 +95,38 @@ export class SqliteLog implements Log {
   }
 
   append(row: LogRow): void {
+    if (!this.batch) this.openBatch();
     this.appendTx(row);
     this.revision = row.revision;
+  }
+
+  durable(): Promise<void> {
+    return this.batch?.done ?? Promise.resolve();
+  }
+
+  private openBatch(): void {
+    this.db.exec('BEGIN IMMEDIATE');
+    let resolve!: () => void;
+    let reject!: (e: unknown) => void;
+    const done = new Promise<void>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    this.batch = { done, resolve, reject };
+    setImmediate(() => this.commitBatch());
+  }
+
+  private commitBatch(): void {
+    const b = this.batch;
+    if (!b) return;
+    this.batch = undefined;
+    try {
+      this.db.exec('COMMIT');
+      b.resolve();
+    } catch (e) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      b.reject(e);
+    }
   }
 
   list(prefix: string, after: string | undefined, limit: number, revision?: number): KeyValue[] {
@@ -117,7 +153,9 @@ export class SqliteLog implements Log {
   }
 
   close(): void {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    this.commitBatch();
+    this.db.close();
   }
 }
 
