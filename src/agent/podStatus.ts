@@ -13,6 +13,7 @@ import type { KubeObject } from '../machinery/types.js';
 import { podQOSClass } from '../resources/core/podDefaults.js';
 import { type Obj, num, rec, recs, str } from '../resources/shared/access.js';
 import type { ContainerStatus } from './runtime.js';
+import { rfc3339 } from '../machinery/time.js';
 
 /** The last exit of a container instance, as lastState/state.terminated carry it. */
 export interface Termination {
@@ -62,7 +63,7 @@ export function metaTime(ms: number): string {
   // Statuses format the same second many times over; remember the last one.
   if (sec !== lastSecond) {
     lastSecond = sec;
-    lastText = new Date(sec * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    lastText = rfc3339(sec * 1000);
   }
   return lastText;
 }

@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type { KubeObject } from '../machinery/types.js';
 import type { Client } from './types.js';
+import { rfc3339 } from '../machinery/time.js';
 
 /** One Event to record; the recorder adds source, counts and timestamps. */
 export interface EventDescriptor {
@@ -14,7 +15,6 @@ export interface EventDescriptor {
 
 const eventsGVR = { group: '', version: 'v1', resource: 'events' };
 
-const nowRFC3339 = (now: number): string => new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 export class EventRecorder {
   private readonly seen = new Map<string, { name: string; count: number; first: string }>();
@@ -29,7 +29,7 @@ export class EventRecorder {
     const io = ev.involvedObject;
     const namespace = io.namespace || 'default';
     const key = `${io.kind}/${namespace}/${io.name}/${io.uid ?? ''}/${ev.type}/${ev.reason}/${ev.message}`;
-    const ts = nowRFC3339(now);
+    const ts = rfc3339(now);
     const prior = this.seen.get(key);
     try {
       if (prior) {

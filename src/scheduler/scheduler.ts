@@ -13,6 +13,7 @@ import { nodeSchedulingPropertiesChanged, responsibleForPod, SchedulingQueue, ty
 import { schedulePod } from './schedule.js';
 import { podKeyOf, Snapshot } from './snapshot.js';
 import { volumeBindingHook } from './volumeBinding.js';
+import { rfc3339 } from '../machinery/time.js';
 
 const podsGVR = { group: '', version: 'v1', resource: 'pods' };
 const nodesGVR = { group: '', version: 'v1', resource: 'nodes' };
@@ -32,7 +33,6 @@ export interface SchedulerOptions {
 }
 
 const isBound = (p: KubeObject): boolean => typeof (p.spec as { nodeName?: unknown } | undefined)?.nodeName === 'string' && (p.spec as { nodeName: string }).nodeName !== '';
-const nowRFC3339 = (): string => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 export async function runScheduler(opts: SchedulerOptions): Promise<void> {
   const { client, signal } = opts;
@@ -131,7 +131,7 @@ export async function runScheduler(opts: SchedulerOptions): Promise<void> {
     const prev = ((pod.status as { conditions?: Record<string, unknown>[] } | undefined)?.conditions ?? []).find((c) => c.type === 'PodScheduled');
     if (prev?.status === 'False' && prev.message === message) return;
     try {
-      await client.patch(podsGVR, pod.metadata.name ?? '', { status: { conditions: [...conds, { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null, lastTransitionTime: nowRFC3339() }] } }, { type: 'merge', namespace: pod.metadata.namespace, subresource: 'status' });
+      await client.patch(podsGVR, pod.metadata.name ?? '', { status: { conditions: [...conds, { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null, lastTransitionTime: rfc3339() }] } }, { type: 'merge', namespace: pod.metadata.namespace, subresource: 'status' });
     } catch {
       // the pod may be gone; the queue forgets it through the informer
     }

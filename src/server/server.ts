@@ -26,6 +26,7 @@ import { startNodeSide } from './agents.js';
 import type { HttpClient } from '../client/httpTransport.js';
 import { createLogger, type Logger } from './log.js';
 import { skiffVersion } from './version.js';
+import { rfc3339 } from '../machinery/time.js';
 
 export interface RunningServer {
   port: number;
@@ -70,7 +71,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     if (!schema) return updated;
     // Main-resource writes never own status (the status subresource does), as upstream.
     const ignorePaths = info.strategy.hasStatus && subresource !== 'status' ? [['status']] : undefined;
-    return updateManagedFields({ live, updated, manager, operation: 'Update', schema, apiVersion: info.apiVersion, now: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), subresource, ignorePaths });
+    return updateManagedFields({ live, updated, manager, operation: 'Update', schema, apiVersion: info.apiVersion, now: rfc3339(), subresource, ignorePaths });
   });
   let ready = false;
   let port = config.httpsPort;

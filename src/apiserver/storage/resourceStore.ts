@@ -13,6 +13,7 @@ import { StoreError, type KeyValue, type Store } from '../../store/types.js';
 import type { ResourceInfo, ResourceRegistry } from '../registry.js';
 import { clone, decodeStored, encodeStored, sameStored, specPart } from './objectCodec.js';
 import { matches, selectionEmpty, type Selection } from './selection.js';
+import { rfc3339 } from '../../machinery/time.js';
 
 export interface WriteOptions {
   dryRun?: boolean;
@@ -56,9 +57,6 @@ function withRevision(obj: KubeObject, revision: number): KubeObject {
   return { ...obj, metadata: { ...obj.metadata, resourceVersion: String(revision) } };
 }
 
-function nowRFC3339(): string {
-  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
 
 interface ContinueToken {
   rv: number;
@@ -229,7 +227,7 @@ export class ResourceStore {
     if (!meta.name && meta.generateName) meta.name = meta.generateName + generateNameSuffix();
     if (meta.resourceVersion) throw errors.badRequest('resourceVersion should not be set on objects to be created');
     meta.uid = randomUUID();
-    meta.creationTimestamp = nowRFC3339();
+    meta.creationTimestamp = rfc3339();
     delete meta.deletionTimestamp;
     delete meta.deletionGracePeriodSeconds;
     delete meta.selfLink;
@@ -352,7 +350,7 @@ export class ResourceStore {
       const finalizers = new Set(obj.metadata.finalizers ?? []);
       if (opts.propagationPolicy === 'Orphan') finalizers.add('orphan');
       if (opts.propagationPolicy === 'Foreground') finalizers.add('foregroundDeletion');
-      if (!obj.metadata.deletionTimestamp) obj.metadata.deletionTimestamp = nowRFC3339();
+      if (!obj.metadata.deletionTimestamp) obj.metadata.deletionTimestamp = rfc3339();
       let pending: KubeObject | undefined;
       if (s.gracefulDelete) pending = s.gracefulDelete(obj, opts.gracePeriodSeconds);
       if (!pending && finalizers.size > 0) {

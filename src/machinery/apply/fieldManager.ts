@@ -21,6 +21,7 @@ import {
 import { fieldPE } from './pathElement.js';
 import { type SchemaLookup, rootType } from './typed.js';
 import { ConflictsError, type UpdaterContext, updaterApply, updaterUpdate } from './updater.js';
+import { rfc3339 } from '../time.js';
 
 export interface ServerSideApplyArgs {
   live: KubeObject | undefined;
@@ -72,7 +73,7 @@ function contextOf(a: { schema: SchemaLookup; apiVersion: string; now: string; s
 /** managedFields times are metav1.Time: RFC 3339 to the second, UTC. */
 function toSeconds(now: string): string {
   const ms = Date.parse(now);
-  return Number.isNaN(ms) ? now : new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return Number.isNaN(ms) ? now : rfc3339(ms);
 }
 
 /** A shallow view without managedFields: the field-set code only reads its input. */

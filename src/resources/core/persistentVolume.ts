@@ -12,6 +12,7 @@ import type { ResourceStrategy, TableCell } from '../types.js';
 import { validateNodeSelector } from './schedulingValidation.js';
 import { accessModesText, positiveQuantity, storageClassOf, validateAccessModes, validateClassName, validateVolumeMode } from './storageShared.js';
 import { validateHostPath, validateNFS } from './volumeValidation.js';
+import { rfc3339 } from '../../machinery/time.js';
 
 const reclaimPolicies = ['Delete', 'Recycle', 'Retain'];
 // PersistentVolumeSource members, in the order upstream checks them.
@@ -25,9 +26,6 @@ function specOf(obj: KubeObject): Obj {
   return rec(obj.spec) ?? {};
 }
 
-function nowRFC3339(): string {
-  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
 
 function validateSource(kind: string, src: Obj, field: string): FieldError[] {
   switch (kind) {
@@ -143,7 +141,7 @@ export const persistentVolumeStrategy = {
   },
 
   prepareForCreate(obj: KubeObject): void {
-    obj.status = { phase: 'Pending', lastPhaseTransitionTime: nowRFC3339() };
+    obj.status = { phase: 'Pending', lastPhaseTransitionTime: rfc3339() };
   },
 
   prepareForUpdate(obj: KubeObject, old: KubeObject): void {
@@ -158,7 +156,7 @@ export const persistentVolumeStrategy = {
     if (status.phase === prev.phase && status.lastPhaseTransitionTime === undefined) {
       if (prev.lastPhaseTransitionTime !== undefined) status.lastPhaseTransitionTime = prev.lastPhaseTransitionTime;
     } else if (status.phase !== prev.phase && (status.lastPhaseTransitionTime === undefined || status.lastPhaseTransitionTime === prev.lastPhaseTransitionTime)) {
-      status.lastPhaseTransitionTime = nowRFC3339();
+      status.lastPhaseTransitionTime = rfc3339();
     }
   },
 

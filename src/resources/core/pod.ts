@@ -11,6 +11,7 @@ import { validatePodSpec } from './podSpec.js';
 import { podBinding, podEviction } from './podSubresources.js';
 import { podTable } from './podTable.js';
 import { validatePodUpdate } from './podUpdate.js';
+import { rfc3339 } from '../../machinery/time.js';
 
 const mirrorPodAnnotation = 'kubernetes.io/config.mirror';
 
@@ -59,7 +60,7 @@ function validateStateTransitions(obj: KubeObject, old: KubeObject): FieldError[
 
 function addSeconds(ts: string | undefined, seconds: number): string {
   const base = ts ? Date.parse(ts) : Date.now();
-  return new Date((Number.isNaN(base) ? Date.now() : base) + seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return rfc3339((Number.isNaN(base) ? Date.now() : base) + seconds * 1000);
 }
 
 /**
