@@ -2,40 +2,11 @@
 // formatting, int32 fields that default to zero, deep copies, and the "omitempty" equality
 // upstream gets for free from Go structs (an absent field and its zero value are the same).
 import { isPlainObject, type KubeObject } from '../../machinery/types.js';
+import { rfc3339 } from '../../machinery/time.js';
 
-export type Obj = Record<string, unknown>;
-
-export function rec(v: unknown): Obj | undefined {
-  return isPlainObject(v) ? v : undefined;
-}
-
-export function recs(v: unknown): Obj[] {
-  return Array.isArray(v) ? v.filter(isPlainObject) : [];
-}
-
-export function num(v: unknown): number | undefined {
-  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
-}
-
-export function str(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : undefined;
-}
-
-export function strMap(v: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!isPlainObject(v)) return out;
-  for (const [k, val] of Object.entries(v)) if (typeof val === 'string') out[k] = val;
-  return out;
-}
-
-/** `obj[key]` as an object, created when absent. */
-export function ensureRec(obj: Obj, key: string): Obj {
-  const v = obj[key];
-  if (isPlainObject(v)) return v;
-  const created: Obj = {};
-  obj[key] = created;
-  return created;
-}
+// The JSON readers are the ones the resource strategies use: one vocabulary for both layers.
+export { ensureRec, num, rec, recs, str, strMap, type Obj } from '../../resources/shared/access.js';
+import { num, rec, type Obj } from '../../resources/shared/access.js';
 
 export function specOf(obj: KubeObject): Obj {
   return rec(obj.spec) ?? {};
@@ -55,9 +26,7 @@ export function clone<T>(v: T): T {
 }
 
 /** metav1.Time on the wire: RFC 3339 in whole seconds, UTC. */
-export function metaTime(nowMs: number): string {
-  return new Date(Math.floor(nowMs / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
+export const metaTime = (nowMs: number): string => rfc3339(nowMs);
 
 /** Milliseconds since the epoch, or undefined for an absent / unparsable time (Go's zero time). */
 export function parseTime(v: unknown): number | undefined {

@@ -1,13 +1,12 @@
 // Narrowing helpers for reading kind-specific fields out of plain JSON objects, so every
 // strategy reads `spec.containers` the same careful way (wrong types read as absent; the
 // schema check reports the type error, validation reports what is missing).
+import { num, record, str, stringMap } from '../../machinery/jsonAccess.js';
 import { isPlainObject } from '../../machinery/types.js';
 
 export type Obj = Record<string, unknown>;
 
-export function rec(v: unknown): Obj | undefined {
-  return isPlainObject(v) ? v : undefined;
-}
+export const rec: (v: unknown) => Obj | undefined = record;
 
 /** The object at `parent[key]`, created (as `{}`) when absent or not an object. */
 export function ensureRec(parent: Obj, key: string): Obj {
@@ -27,13 +26,7 @@ export function recs(v: unknown): Obj[] {
   return arr(v).filter(isPlainObject);
 }
 
-export function str(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : undefined;
-}
-
-export function num(v: unknown): number | undefined {
-  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
-}
+export { num, str };
 
 export function bool(v: unknown): boolean | undefined {
   return typeof v === 'boolean' ? v : undefined;
@@ -50,12 +43,7 @@ export function at(obj: unknown, dotted: string): unknown {
 }
 
 /** Record of string values (labels, selectors, data maps); non-string values are dropped. */
-export function strMap(v: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!isPlainObject(v)) return out;
-  for (const [k, val] of Object.entries(v)) if (typeof val === 'string') out[k] = val;
-  return out;
-}
+export const strMap: (v: unknown) => Record<string, string> = stringMap;
 
 /** Sets `obj[key] = value` only when the field is absent (upstream defaulting's "if nil"). */
 export function setDefault(obj: Obj, key: string, value: unknown): void {
