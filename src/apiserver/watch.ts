@@ -142,10 +142,9 @@ export async function serveWatch(deps: { store: Store; objects: ResourceStore; r
       },
     );
     const timer = setTimeout(finish, (w.timeoutSeconds && w.timeoutSeconds > 0 ? w.timeoutSeconds : 1800) * 1000);
-    const ticker = setInterval(() => {
-      if (w.allowBookmarks) bookmark();
-    }, bookmarkIntervalMs);
-    ticker.unref();
+    // Bookmarks only for clients that asked for them: no timer per watch otherwise.
+    const ticker = w.allowBookmarks ? setInterval(bookmark, bookmarkIntervalMs) : undefined;
+    ticker?.unref();
     req.on('close', finish);
     res.on('close', finish);
   });

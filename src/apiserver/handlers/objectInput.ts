@@ -24,15 +24,14 @@ export function checkKind(ctx: RequestContext, obj: Record<string, unknown>): Ku
   const s = ctx.info.strategy;
   const kind = typeof obj.kind === 'string' ? obj.kind : undefined;
   const apiVersion = typeof obj.apiVersion === 'string' ? obj.apiVersion : undefined;
-  if (kind !== undefined && kind !== s.kind) {
-    throw badRequest(`the API version in the data (${apiVersion ?? ''}) does not match the expected API version (${ctx.info.apiVersion})`.replace(/.*/, (m) => (apiVersion && apiVersion !== ctx.info.apiVersion ? m : `Object kind "${kind}" does not match the expected kind "${s.kind}"`)));
-  }
+  // A wrong apiVersion is reported as such; a right one with the wrong kind names the kinds.
   if (apiVersion !== undefined) {
     const gv = parseApiVersion(apiVersion);
     if (gv.group !== s.group || gv.version !== s.version) {
       throw badRequest(`the API version in the data (${apiVersion}) does not match the expected API version (${ctx.info.apiVersion})`);
     }
   }
+  if (kind !== undefined && kind !== s.kind) throw badRequest(`Object kind "${kind}" does not match the expected kind "${s.kind}"`);
   if (obj.metadata !== undefined && (typeof obj.metadata !== 'object' || obj.metadata === null || Array.isArray(obj.metadata))) {
     throw badRequest('metadata must be an object');
   }

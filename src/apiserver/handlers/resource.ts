@@ -15,6 +15,7 @@ import { serveWatch } from '../watch.js';
 import { fieldManagerOf, fieldValidationOf, intParam, isDryRun, validateWriteOptions, type RequestContext } from './context.js';
 import { checkFields, checkKind } from './objectInput.js';
 import { scaleOf, withScale } from './scale.js';
+import { rfc3339 } from '../../machinery/time.js';
 
 const applyPatchType = 'application/apply-patch+yaml';
 
@@ -139,7 +140,7 @@ async function postSubresource(ctx: RequestContext): Promise<void> {
   const posted: KubeObject = { ...body, metadata: isPlainObject(body.metadata) ? body.metadata : {} };
   const name = ctx.target.name!;
   const dryRun = isDryRun(ctx.url);
-  const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const now = rfc3339();
   let deletion: { gracePeriodSeconds?: number; uid?: string } | undefined;
   await ctx.deps.objects.update(ctx.info, ctx.target.namespace, name, (cur) => {
     const out = sub.apply(cur!, posted, now);
@@ -202,7 +203,7 @@ async function patch(ctx: RequestContext): Promise<void> {
   }
   if (type === applyPatchType) {
     if (!isPlainObject(body)) throw errors.badRequest('apply patch must be an object');
-    if (!manager || !ctx.url.searchParams.get('fieldManager')) throw errors.badRequest('PATCH, application/apply-patch+yaml requires fieldManager parameter');
+    if (!ctx.url.searchParams.get('fieldManager')) throw errors.badRequest('PATCH, application/apply-patch+yaml requires fieldManager parameter');
     const applied = checkKind(ctx, body);
     checkFields(ctx, applied, mode, 'patch');
     if (!schema) throw errors.badRequest(`server-side apply is not supported for ${ctx.info.gr.resource}`);
@@ -215,7 +216,7 @@ async function patch(ctx: RequestContext): Promise<void> {
         force,
         schema,
         apiVersion: ctx.info.apiVersion,
-        now: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        now: rfc3339(),
         subresource: sub,
         ignorePaths: ctx.info.strategy.hasStatus ? [sub === 'status' ? ['spec'] : ['status']] : undefined,
       }).object;
