@@ -1,13 +1,15 @@
 // The runtime half of one pod sync (kuberuntime_manager SyncPod / killPod): observe the
 // containers, start what should run — the sandbox, init containers one at a time in order
 // (each must exit 0; sidecars only need to be running), then every regular container —,
-// restart exited containers as restartPolicy says, behind the crash-loop back-off, and
-// stop or remove everything when the pod goes away. Status is computed elsewhere
+// restart exited containers as restartPolicy says, behind the crash-loop back-off, kill
+// (and restart) running ones whose liveness or startup probe failed, and stop or remove
+// everything when the pod goes away. Status is computed elsewhere
 // (podStatus.ts) from what this leaves in the records.
 import type { KubeObject } from '../machinery/types.js';
 import { num, rec as asRec, recs, str } from '../resources/shared/access.js';
 import { type CrashLoopBackoff, goDuration } from './backoff.js';
 import { type ContainerRecord, containerRecord, podDescription, type PodRecord } from './podRecord.js';
+import type { ProbeInput, ProbeVerdict } from './prober.js';
 import { isRestartableInit, type ObservedContainer, type PodObservation, restartPolicyOf, terminationOf } from './podStatus.js';
 
 /** The kubelet never gives a container less than this to stop (minimumGracePeriodInSeconds). */
@@ -22,6 +24,13 @@ export interface StepResult {
 
 const errMessage = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
+/** The `reason` an error carries (e.g. podConfig's ContainerConfigError), if a non-empty string. */
+function errorReason(e: unknown): string | undefined {
+  if (typeof e !== 'object' || e === null || !('reason' in e)) return undefined;
+  const r = (e as { reason: unknown }).reason;
+  return typeof r === 'string' && r !== '' ? r : undefined;
+}
+
 function earliest(a: number | undefined, b: number | undefined): number | undefined {
   if (a === undefined) return b;
   if (b === undefined) return a;
@@ -34,8 +43,23 @@ export async function observeContainers(rec: PodRecord): Promise<void> {
   await Promise.all(
     [...rec.containers.values()].map(async (c) => {
       c.status = c.id ? await rt.containerStatus(c.id) : undefined;
+      // An instance that stopped running is probed no more (a restart is a new instance).
+      if (c.id && c.status?.state !== 'running' && c.status?.state !== 'created') rec.node.prober.forget?.(c.id);
     }),
   );
+}
+
+/** Where probes without a `host` connect: the pod's IP, the node's for hostNetwork pods. */
+function probeIP(rec: PodRecord, pod: KubeObject): string | undefined {
+  return rec.podIP ?? (asRec(pod.spec)?.hostNetwork === true ? rec.node.hostIP : undefined);
+}
+
+/** The prober's verdict on a running instance. */
+function probe(rec: PodRecord, pod: KubeObject, cspec: Record<string, unknown>, id: string, startedAt: number, now: number, sidecar: boolean): ProbeVerdict {
+  const input: ProbeInput = { pod, container: cspec, containerId: id, startedAt, now, sidecar };
+  const ip = probeIP(rec, pod);
+  if (ip) input.podIP = ip;
+  return rec.node.prober.check(input);
 }
 
 /** The observation podStatus.ts turns into a status, plus when the prober wants another look. */
@@ -54,7 +78,7 @@ export function observationOf(rec: PodRecord, pod: KubeObject, now: number, term
     if (c.waiting && !terminal) o.waiting = c.waiting;
     const cspec = specs.get(name);
     if (c.status?.state === 'running' && cspec && c.id) {
-      const v = rec.node.prober.check({ pod, container: cspec, containerId: c.id, startedAt: c.status.startedAt ?? now, now, sidecar: sidecars.has(name) });
+      const v = probe(rec, pod, cspec, c.id, c.status.startedAt ?? now, now, sidecars.has(name));
       o.started = v.started;
       o.ready = v.ready;
       recheckInMs = earliest(recheckInMs, v.recheckInMs);
@@ -130,7 +154,8 @@ async function runContainer(rec: PodRecord, pod: KubeObject, c: Record<string, u
   try {
     id = await rt.createContainer(rec.sandboxId ?? '', pod, c, attempt);
   } catch (e) {
-    return startFailed(rec, pod, cr, name, 'CreateContainerError', e, backoff, now);
+    // A config error (a missing ConfigMap key, …) names its own reason: CreateContainerConfigError.
+    return startFailed(rec, pod, cr, name, errorReason(e) ?? 'CreateContainerError', e, backoff, now);
   }
   rec.node.recordEvent?.(pod, 'Normal', 'Created', `Created container: ${name}`);
   try {
@@ -141,6 +166,7 @@ async function runContainer(rec: PodRecord, pod: KubeObject, c: Record<string, u
   }
   // The instance being replaced becomes lastState; the one before it can go.
   if (cr.id) {
+    rec.node.prober.forget?.(cr.id);
     if (cr.previousId && cr.previousId !== cr.id) {
       rec.node.prober.forget?.(cr.previousId);
       await rt.removeContainer(cr.previousId);
@@ -157,11 +183,13 @@ async function runContainer(rec: PodRecord, pod: KubeObject, c: Record<string, u
   return { acted: true };
 }
 
-/** doBackOff + restart: in back-off, record CrashLoopBackOff; otherwise start the next attempt. */
-async function restart(rec: PodRecord, pod: KubeObject, c: Record<string, unknown>, cr: ContainerRecord, backoff: CrashLoopBackoff, now: number): Promise<StepResult> {
+/**
+ * doBackOff + restart: in back-off, record CrashLoopBackOff; otherwise start the next attempt.
+ * The back-off counts from `finishedAt`, the end of the latest exited instance.
+ */
+async function restart(rec: PodRecord, pod: KubeObject, c: Record<string, unknown>, cr: ContainerRecord, backoff: CrashLoopBackoff, now: number, finishedAt = cr.status?.finishedAt ?? now): Promise<StepResult> {
   const name = str(c.name) ?? '';
   const key = `${rec.uid}/${name}`;
-  const finishedAt = cr.status?.finishedAt ?? now;
   if (backoff.isInBackOffSince(key, finishedAt, now)) {
     const waiting = { reason: 'CrashLoopBackOff', message: `back-off ${goDuration(backoff.get(key))} restarting failed container=${name} pod=${podDescription(pod)}` };
     const changed = cr.waiting?.reason !== waiting.reason || cr.waiting.message !== waiting.message;
@@ -171,6 +199,44 @@ async function restart(rec: PodRecord, pod: KubeObject, c: Record<string, unknow
   }
   backoff.next(key, finishedAt, now);
   return runContainer(rec, pod, c, cr.attempt + 1, backoff, now);
+}
+
+/**
+ * The grace period of a kill for a failed liveness/startup probe (setTerminationGracePeriod):
+ * the pod's deletion grace if it is being deleted, else the probe's own
+ * terminationGracePeriodSeconds, else the pod's; never under the 2 s minimum.
+ */
+export function probeKillGraceSeconds(pod: KubeObject, c: Record<string, unknown>, failed: 'liveness' | 'startup'): number {
+  const deletion = pod.metadata.deletionGracePeriodSeconds;
+  if (typeof deletion === 'number') return Math.max(minimumGracePeriodSeconds, deletion);
+  const podGrace = num(asRec(pod.spec)?.terminationGracePeriodSeconds);
+  if (podGrace === undefined) return minimumGracePeriodSeconds;
+  const probeGrace = num(asRec(c[failed === 'liveness' ? 'livenessProbe' : 'startupProbe'])?.terminationGracePeriodSeconds);
+  return Math.max(minimumGracePeriodSeconds, probeGrace ?? podGrace);
+}
+
+/**
+ * computePodActions for a running instance whose liveness (or startup) probe failed: kill it
+ * ("Container c failed liveness probe, will be restarted"), then restart it in the same sync
+ * unless restartPolicy is Never (sidecars always restart). As in SyncPod, that start checks
+ * the crash-loop back-off against the instance exited *before* the killed one (the status
+ * was read before the kill): the first kill restarts without touching the back-off, later
+ * ones at once while the back-off is shorter than the time between kills, then
+ * CrashLoopBackOff — after which the killed instance is restarted like any exited one.
+ */
+async function killForProbe(rec: PodRecord, pod: KubeObject, c: Record<string, unknown>, cr: ContainerRecord, failed: 'liveness' | 'startup', sidecar: boolean, backoff: CrashLoopBackoff, now: number): Promise<StepResult> {
+  const rt = rec.node.runtime;
+  const name = str(c.name) ?? '';
+  const id = cr.id ?? '';
+  const restartIt = sidecar || restartPolicyOf(pod) !== 'Never';
+  rec.node.recordEvent?.(pod, 'Normal', 'Killing', `Container ${name} failed ${failed} probe${restartIt ? ', will be restarted' : ''}`);
+  await rt.stopContainer(id, probeKillGraceSeconds(pod, c, failed));
+  rec.node.prober.forget?.(id);
+  cr.status = await rt.containerStatus(id);
+  if (!restartIt || cr.status?.state !== 'exited') return { acted: true };
+  const before = cr.previous?.finishedAt;
+  const r = before === undefined ? await runContainer(rec, pod, c, cr.attempt + 1, backoff, now) : await restart(rec, pod, c, cr, backoff, now, before);
+  return { acted: true, ...(r.wakeInMs !== undefined ? { wakeInMs: r.wakeInMs } : {}) };
 }
 
 function shouldRestart(policy: string, exitCode: number): boolean {
@@ -222,7 +288,11 @@ export async function startPod(rec: PodRecord, pod: KubeObject, backoff: CrashLo
       if (!sidecar) return { acted, ...(wakeInMs !== undefined ? { wakeInMs } : {}) };
       continue;
     }
-    if (sidecar && st?.state === 'running') continue;
+    if (sidecar && st?.state === 'running') {
+      const failed = probe(rec, pod, c, cr.id, st.startedAt ?? now, now, true).probeFailed;
+      if (failed) merge(await killForProbe(rec, pod, c, cr, failed, true, backoff, now));
+      continue;
+    }
     // running (or not yet visible): wait for it to finish
     return { acted, ...(wakeInMs !== undefined ? { wakeInMs } : {}) };
   }
@@ -236,6 +306,11 @@ export async function startPod(rec: PodRecord, pod: KubeObject, backoff: CrashLo
     }
     if (st?.state === 'exited' && shouldRestart(policy, st.exitCode ?? 0)) {
       merge(await restart(rec, pod, c, cr, backoff, now));
+      continue;
+    }
+    const failed = st?.state === 'running' ? probe(rec, pod, c, cr.id, st.startedAt ?? now, now, false).probeFailed : undefined;
+    if (failed) {
+      merge(await killForProbe(rec, pod, c, cr, failed, false, backoff, now));
       continue;
     }
     if (st?.state === 'running' && cr.image !== undefined && cr.image !== (str(c.image) ?? '')) {

@@ -15,7 +15,8 @@
 //   - a pod already terminal when first seen is left alone (the final delete if deleting);
 //   - a pod gone from the API (force-deleted, or after the final delete) is stopped and
 //     removed from the runtime.
-// Runtime events (a container exiting) and the informer's pod changes enqueue the pod.
+// Runtime events (a container exiting), probe results changing and the informer's pod
+// changes enqueue the pod.
 import { realClock, type Clock } from '../client/clock.js';
 import { runController } from '../client/controllerLoop.js';
 import { isConflict, isNotFound } from '../client/errors.js';
@@ -95,6 +96,14 @@ export class PodWorkers {
       if (r && !r.node.paused) this.queue.add(ev.podUid);
     });
     if (unsub) this.unsubscribe.set(node.name, unsub);
+    // A prober running real probes has a pod synced again when a result changes.
+    node.prober.attach?.({
+      resync: (uid) => {
+        const r = this.records.get(uid);
+        if (r && !r.node.paused) this.queue.add(uid);
+      },
+      recordEvent: (pod, type, reason, message) => node.recordEvent?.(pod, type, reason, message),
+    });
   }
 
   node(name: string): NodeHandle | undefined {

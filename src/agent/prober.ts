@@ -1,9 +1,10 @@
 // Where a running container's `started` and `ready` come from (the kubelet's prober
 // manager). The pod worker asks synchronously on every sync; a prober that runs real
-// probes (issue 4: exec/httpGet/tcpSocket workers) answers from its latest results and
-// has the pod re-synced when a result changes. The default here runs no probes: it
-// assumes every probe succeeds at its first run, after initialDelaySeconds — what a
-// simulated node needs for rollouts with readiness probes to take realistic time.
+// probes (probes/realProber.ts: exec/httpGet/tcpSocket/grpc workers) answers from its
+// latest results and has the pod re-synced (ProberHooks.resync) when a result changes.
+// The default here runs no probes: it assumes every probe succeeds at its first run,
+// after initialDelaySeconds — what a simulated node needs for rollouts with readiness
+// probes to take realistic time.
 import type { KubeObject } from '../machinery/types.js';
 import { num, rec } from '../resources/shared/access.js';
 
@@ -17,6 +18,8 @@ export interface ProbeInput {
   now: number;
   /** A restartable init container (sidecar): only `started` gates the pod. */
   sidecar?: boolean;
+  /** Where httpGet/tcpSocket/grpc probes connect without a `host` (status.podIP; the node's IP for hostNetwork pods). */
+  podIP?: string;
 }
 
 export interface ProbeVerdict {
@@ -26,12 +29,27 @@ export interface ProbeVerdict {
   ready: boolean;
   /** The verdict may change by itself after this long: sync the pod again then. */
   recheckInMs?: number;
+  /**
+   * The liveness or startup probe reached its failureThreshold: the kubelet kills this
+   * instance ("Container c failed liveness probe, will be restarted") and restartPolicy decides.
+   */
+  probeFailed?: 'liveness' | 'startup';
+}
+
+/** What a prober running real probes needs from the node serving it. */
+export interface ProberHooks {
+  /** Sync the pod again (a probe result changed: ready, started, or a liveness failure). */
+  resync(podUid: string): void;
+  /** The node's kubelet Events (Unhealthy, ProbeWarning). */
+  recordEvent(pod: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string): void;
 }
 
 export interface Prober {
   check(input: ProbeInput): ProbeVerdict;
-  /** The container is gone: drop its results. */
+  /** The instance is gone or no longer running: stop its probes and drop its results. */
   forget?(containerId: string): void;
+  /** Called by the pod workers when they start serving the node that uses this prober. */
+  attach?(hooks: ProberHooks): void;
 }
 
 function initialDelayMs(probe: unknown): number | undefined {

@@ -77,6 +77,21 @@ export interface RuntimeEvent {
   podUid: string;
 }
 
+/** CRI ExecSyncResponse, plus whether the command outran its timeout. */
+export interface ExecResult { exitCode: number; stdout: Buffer; stderr: Buffer; timedOut: boolean }
+
+/** The CRI calls behind probes, hooks and kubectl logs/exec/attach/port-forward. */
+export interface StreamingRuntime {
+  /** CRI ExecSync (exec probes, preStop exec hooks). */
+  execSync(containerId: string, cmd: string[], timeoutSeconds: number): Promise<ExecResult>;
+  /** CRI Exec/Attach/PortForward: one-time URL on the runtime's streaming server. */
+  execUrl(containerId: string, req: { cmd: string[]; tty: boolean; stdin: boolean; stdout: boolean; stderr: boolean }): Promise<string>;
+  attachUrl(containerId: string, req: { tty: boolean; stdin: boolean; stdout: boolean; stderr: boolean }): Promise<string>;
+  portForwardUrl(sandboxId: string, ports: number[]): Promise<string>;
+  /** Where CRI writes this container instance's log (CRI log format). */
+  containerLogPath(pod: KubeObject, containerName: string, attempt: number): string;
+}
+
 /** A resource list as Node.status.capacity carries it (quantities as strings). */
 export type ResourceList = Record<string, string>;
 
@@ -114,6 +129,9 @@ export interface Runtime {
    * without it are polled (the agent re-checks pods with live containers every relist period).
    */
   subscribe?(listener: (event: RuntimeEvent) => void): () => void;
+
+  /** Exec, attach, port-forward and log paths; unset for runtimes without processes (sim). */
+  streaming?: StreamingRuntime;
 }
 
 /** `containerd://1.7.2`, as Node.status.nodeInfo.containerRuntimeVersion shows it. */

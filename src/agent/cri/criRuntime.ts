@@ -40,6 +40,8 @@ export interface CriRuntimeOptions {
   /** The host resolv.conf for dnsPolicy Default (default /etc/resolv.conf). */
   resolvConf?: string;
   log?: (msg: string) => void;
+  /** Node-wide registry credentials (registries.yaml `configs`), tried after the pod's pull secrets. */
+  registryAuth?: (image: string) => AuthConfig | undefined;
 }
 
 const secretsGVR = { group: '', version: 'v1', resource: 'secrets' };
@@ -193,7 +195,8 @@ export class CriRuntime implements Runtime {
 
   /** PullImage with each matching pull secret in turn, then anonymously; errors read as the kubelet's (`rpc error: code = … desc = …`). */
   async pullImage(image: string, pod: KubeObject): Promise<string> {
-    const auths: Array<AuthConfig | undefined> = [...credentialsFor(parseImageName(image).repository, await this.pullSecrets(pod)), undefined];
+    const auths: Array<AuthConfig | undefined> = [...credentialsFor(parseImageName(image).repository, await this.pullSecrets(pod)), this.opts.registryAuth?.(image)];
+    if (auths.at(-1) !== undefined) auths.push(undefined);
     let first: unknown;
     for (const auth of auths) {
       try {
