@@ -1,7 +1,9 @@
 // `skiff server`: start a cluster and tell the user how to reach it.
-import { defaultConfig, defaultDataDir, type ServerConfig } from '../server/config.js';
+import { defaultClusterDNS, defaultConfig, defaultDataDir, type ServerConfig } from '../server/config.js';
 import { createLogger, isLogLevel } from '../server/log.js';
-import { startServer } from '../server/server.js';
+import { startServer, type RunningServer } from '../server/server.js';
+import { nodesGVR } from '../agent/index.js';
+import { MissingDependencyError } from '../agent/hostDependencies.js';
 import { parseFlags, usage, UsageError, type FlagSpec } from './args.js';
 
 const specs: FlagSpec[] = [
@@ -10,6 +12,9 @@ const specs: FlagSpec[] = [
   { name: 'bind-address', type: 'string', help: 'address the API server listens on', defaultText: '0.0.0.0' },
   { name: 'write-kubeconfig', type: 'string', help: 'where to write the admin kubeconfig', defaultText: '<data-dir>/kubeconfig.yaml' },
   { name: 'runtime', type: 'string', help: 'container runtime for the local node: containerd or sim', defaultText: 'containerd' },
+  { name: 'container-runtime-endpoint', type: 'string', help: 'use this CRI socket instead of starting skiff\'s own containerd' },
+  { name: 'cluster-dns', type: 'string', help: 'cluster DNS address given to pods', defaultText: '10th address of --service-cidr (10.43.0.10)' },
+  { name: 'disable-default-registry-endpoint', type: 'boolean', help: 'pull only through the mirrors of <data-dir>/registries.yaml, never from the upstream registry' },
   { name: 'disable-agent', type: 'boolean', help: 'run the control plane only, no local node' },
   { name: 'sim-nodes', type: 'number', help: 'add N simulated nodes (pods on them go through their lifecycle without containers)', defaultText: '0' },
   { name: 'disable-controller-manager', type: 'boolean', help: 'run the API server only: no controllers, no scheduler' },
@@ -51,7 +56,15 @@ export function configFromArgs(argv: readonly string[]): ServerConfig | 'help' {
     const v = flags['service-cidr'] as string;
     if (!/^\d+\.\d+\.\d+\.\d+\/\d+$/.test(v)) throw new UsageError(`--service-cidr must be an IPv4 CIDR like 10.43.0.0/16, not "${v}"`);
     cfg.serviceCIDR = v;
+    cfg.clusterDNS = defaultClusterDNS(v);
   }
+  if (flags['cluster-dns'] !== undefined) {
+    const v = flags['cluster-dns'] as string;
+    if (!/^\d+\.\d+\.\d+\.\d+$/.test(v)) throw new UsageError(`--cluster-dns must be an IPv4 address, not "${v}"`);
+    cfg.clusterDNS = v;
+  }
+  if (flags['container-runtime-endpoint'] !== undefined) cfg.containerRuntimeEndpoint = String(flags['container-runtime-endpoint']).replace(/^unix:\/\//, '');
+  cfg.disableDefaultRegistryEndpoint = flags['disable-default-registry-endpoint'] === true;
   if (flags['service-node-port-range'] !== undefined) {
     const m = /^(\d+)-(\d+)$/.exec(flags['service-node-port-range'] as string);
     if (!m || Number(m[1]) > Number(m[2])) throw new UsageError('--service-node-port-range must look like 30000-32767');
@@ -73,6 +86,27 @@ export function configFromArgs(argv: readonly string[]): ServerConfig | 'help' {
   return cfg;
 }
 
+/** Progress for the last long step: the local node registering and turning Ready. */
+async function reportNodeReady(server: RunningServer, nodeName: string): Promise<void> {
+  const began = performance.now();
+  process.stdout.write(`waiting for node ${nodeName} to be Ready…\n`);
+  const client = server.loopback('skiff-cli');
+  try {
+    for (let i = 0; i < 600; i++) {
+      const node = await client.get(nodesGVR, nodeName).catch(() => undefined);
+      const conditions = (node?.status as { conditions?: Array<{ type: string; status: string }> } | undefined)?.conditions ?? [];
+      if (conditions.some((c) => c.type === 'Ready' && c.status === 'True')) {
+        process.stdout.write(`node ${nodeName} is Ready (${((performance.now() - began) / 1000).toFixed(1)}s): pods run in containerd\n`);
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    process.stdout.write(`node ${nodeName} is not Ready after 2 minutes: see \`kubectl describe node ${nodeName}\`\n`);
+  } finally {
+    client.close();
+  }
+}
+
 export async function runServer(argv: readonly string[], startedAt: number): Promise<void> {
   const cfg = configFromArgs(argv);
   if (cfg === 'help') {
@@ -86,6 +120,7 @@ export async function runServer(argv: readonly string[], startedAt: number): Pro
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'EADDRINUSE') throw new UsageError(`port ${cfg.httpsPort} on ${cfg.bindAddress} is already in use: stop the other server or pass --https-port N (0 picks a free port)`);
+    if (e instanceof MissingDependencyError) throw new UsageError(e.message);
     if (err.code === 'EACCES') throw new UsageError(`no permission to write ${cfg.dataDir} or bind port ${cfg.httpsPort}: run as root or pass --data-dir DIR and --https-port N`);
     throw e;
   }
@@ -94,9 +129,9 @@ export async function runServer(argv: readonly string[], startedAt: number): Pro
     `skiff is ready (${seconds}s): API server at ${server.url}\n` +
       `  kubeconfig: ${server.kubeconfig}\n` +
       `  data dir:   ${cfg.dataDir}\n\n` +
-      `Next:\n  export KUBECONFIG=${server.kubeconfig}\n  kubectl get namespaces\n\n` +
-      (cfg.runtime === 'containerd' && !cfg.disableAgent ? 'note: the containerd runtime is not part of this build yet, so this node runs no containers; use --runtime sim for a simulated node.\n\n' : ''),
+      `Next:\n  export KUBECONFIG=${server.kubeconfig}\n  kubectl get nodes\n\n`,
   );
+  if (server.localNode) void reportNodeReady(server, server.localNode);
   let signalled = false;
   const shutdown = (sig: string): void => {
     if (signalled) return;

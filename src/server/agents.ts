@@ -7,8 +7,11 @@ import type { Client } from '../client/types.js';
 import type { KubeObject } from '../machinery/types.js';
 import type { ServerConfig } from './config.js';
 import type { Logger } from './log.js';
+import { startContainerdNode, type ContainerdNode } from './containerdNode.js';
 
 export interface NodeSide {
+  /** The server's own node when it runs real containers (for pod streams and progress). */
+  containerd?: ContainerdNode;
   stop(): Promise<void>;
 }
 
@@ -49,7 +52,7 @@ function watchDisconnectAnnotation(client: Client, sims: SimNodes, signal: Abort
   return informer.start(signal);
 }
 
-export function startNodeSide(config: ServerConfig, client: Client, advertiseIP: string, log: Logger): NodeSide {
+export async function startNodeSide(config: ServerConfig, client: Client, advertiseIP: string, log: Logger): Promise<NodeSide> {
   const local: RunningAgent[] = [];
   let sims: SimNodes | undefined;
   const total = config.simNodes + 1;
@@ -61,6 +64,7 @@ export function startNodeSide(config: ServerConfig, client: Client, advertiseIP:
     const runtime = new SimRuntime({ podCIDR: `10.42.0.0/${mask}`, hostIP: advertiseIP, idSeed: hostname() });
     local.push(startAgent({ client, nodeName: hostname().toLowerCase(), runtime, options: { internalIP: advertiseIP, controlPlane: true, podCIDR: `10.42.0.0/${mask}`, onError } }));
   }
+  const containerd = !config.disableAgent && config.runtime === 'containerd' ? await startContainerdNode(config, client, log) : undefined;
   if (config.simNodes > 0) {
     // Upstream sizes the kubelet's Lease (40 s, renewed every 10 s) against the default 40 s
     // --node-monitor-grace-period; a shorter grace (tests) would see healthy nodes go stale,
@@ -70,9 +74,10 @@ export function startNodeSide(config: ServerConfig, client: Client, advertiseIP:
     hooks.push(watchDisconnectAnnotation(client, sims, hookAbort.signal, onError));
   }
   return {
+    containerd,
     async stop() {
       hookAbort.abort();
-      await Promise.all([...hooks.map((h) => h.catch(() => undefined)), ...local.map((a) => a.stop()), sims?.stop()]);
+      await Promise.all([...hooks.map((h) => h.catch(() => undefined)), ...local.map((a) => a.stop()), sims?.stop(), containerd?.stop()]);
     },
   };
 }

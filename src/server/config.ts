@@ -9,6 +9,12 @@ export interface ServerConfig {
   bindAddress: string;
   writeKubeconfig: string;
   runtime: 'sim' | 'containerd';
+  /** --container-runtime-endpoint: an existing CRI socket to use instead of skiff's own containerd. */
+  containerRuntimeEndpoint?: string;
+  /** The cluster DNS Service's address written into pods' resolv.conf (dnsPolicy ClusterFirst). */
+  clusterDNS: string;
+  /** k3s's --disable-default-registry-endpoint: pulls use only the mirrors of registries.yaml. */
+  disableDefaultRegistryEndpoint: boolean;
   disableAgent: boolean;
   /** Extra simulated nodes to run in this process (KWOK-style, no containers). */
   simNodes: number;
@@ -37,6 +43,8 @@ export function defaultConfig(overrides: Partial<ServerConfig> = {}): ServerConf
     bindAddress: '0.0.0.0',
     writeKubeconfig: join(dataDir, 'kubeconfig.yaml'),
     runtime: 'containerd',
+    clusterDNS: '10.43.0.10',
+    disableDefaultRegistryEndpoint: false,
     disableAgent: false,
     controllerManager: true,
     simNodes: 0,
@@ -56,5 +64,13 @@ export function firstServiceIP(cidr: string): string {
   const [base] = cidr.split('/');
   const parts = base.split('.').map(Number);
   parts[3] += 1;
+  return parts.join('.');
+}
+
+/** The tenth address of the service range (k3s's default cluster DNS: 10.43.0.10). */
+export function defaultClusterDNS(cidr: string): string {
+  const [base] = cidr.split('/');
+  const parts = base.split('.').map(Number);
+  parts[3] += 10;
   return parts.join('.');
 }
