@@ -18,6 +18,17 @@ function subresourcesOf(info: ResourceInfo): Subresource[] {
   if (s.scale) out.push({ name: 'scale', kind: { group: 'autoscaling', version: 'v1', kind: 'Scale' }, verbs: ['get', 'patch', 'update'] });
   if (s.group === '' && s.plural === 'namespaces') out.push({ name: 'finalize', kind: self, verbs: ['update'] });
   for (const [name, sub] of Object.entries(s.postSubresources ?? {})) out.push({ name, kind: sub.kind, verbs: ['create'] });
+  if (s.group === '' && s.plural === 'pods') {
+    // The streaming subresources (handlers/podStreams.ts), listed as upstream lists them.
+    const core = (kind: string): Subresource['kind'] => ({ group: '', version: 'v1', kind });
+    out.push(
+      { name: 'attach', kind: core('PodAttachOptions'), verbs: ['create', 'get'] },
+      { name: 'exec', kind: core('PodExecOptions'), verbs: ['create', 'get'] },
+      { name: 'log', kind: core('Pod'), verbs: ['get'] },
+      { name: 'portforward', kind: core('PodPortForwardOptions'), verbs: ['create', 'get'] },
+    );
+    out.sort((a, b) => a.name.localeCompare(b.name));
+  }
   return out;
 }
 

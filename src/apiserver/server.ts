@@ -1,13 +1,17 @@
 // The HTTPS front door: client-certificate authentication, routing to discovery, OpenAPI,
 // health and resource handlers, and a graceful stop that lets in-flight writes finish.
 import { createServer as createHttpsServer, type Server } from 'node:https';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ServerResponse, type IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { ApiRequest, ApiResponse } from './http/exchange.js';
 import type { TLSSocket } from 'node:tls';
 import * as errors from '../machinery/errors.js';
 import * as discovery from './discovery.js';
 import type { ApiDeps } from './handlers/context.js';
 import { handleResource } from './handlers/resource.js';
+import { handlePodStream, isPodStream, isPodStreamUpgrade, PodStreamUpgrades } from './handlers/podStreams.js';
+import { writeStatusError } from './streaming/rawHttp.js';
 import { sendError, sendJson, sendText } from './http/respond.js';
 import { parseRequestPath } from './requestInfo.js';
 import { serveOpenApi } from './openapiRoutes.js';
@@ -67,12 +71,15 @@ export class ApiServer {
   private inFlight = 0;
   private drained: (() => void) | undefined;
   private stopping = false;
+  private readonly podStreams: PodStreamUpgrades;
 
   constructor(private readonly opts: ApiServerOptions) {
     this.server = createHttpsServer(
       { key: opts.tls.key, cert: opts.tls.cert, ca: opts.tls.ca, requestCert: true, rejectUnauthorized: false, keepAliveTimeout: 65_000 },
       (req, res) => void this.handle(req, res),
     );
+    this.podStreams = new PodStreamUpgrades(opts.deps);
+    this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void this.handleUpgrade(req, socket, head));
   }
 
   listen(port: number, host: string): Promise<number> {
@@ -92,7 +99,31 @@ export class ApiServer {
     this.server.close();
     this.server.closeIdleConnections();
     if (this.inFlight > 0) await new Promise<void>((r) => (this.drained = r));
+    this.podStreams.closeAll();
     this.server.closeAllConnections();
+  }
+
+  /**
+   * exec/attach/portforward (SPDY/3.1 or WebSocket) get the raw socket, after the same client
+   * certificate check as every request. Any other request that asks to upgrade is served as
+   * an ordinary one: clients cannot insist on a protocol change.
+   */
+  private async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    try {
+      const url = new URL(req.url ?? '/', 'https://localhost');
+      const target = parseRequestPath(url.pathname);
+      if (target.type === 'resource' && isPodStreamUpgrade(target)) {
+        if (!authenticate(req)) return writeStatusError(socket, errors.unauthorized());
+        return await this.podStreams.handle(req, socket, head, target, url);
+      }
+    } catch (e) {
+      return writeStatusError(socket, e, this.opts.deps.log);
+    }
+    const res = new ServerResponse(req);
+    res.shouldKeepAlive = false;
+    res.assignSocket(socket as Socket);
+    res.on('finish', () => socket.end());
+    await this.handle(req, res);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -160,6 +191,7 @@ export class ApiServer {
       case 'resource': {
         const info = deps.registry.lookup(target.group, target.version, target.resource);
         if (!info) throw notFoundPath();
+        if (isPodStream(target)) return handlePodStream({ deps, req, res, url, target, info, warnings: [] });
         return handleResource({ deps, req, res, url, target, info, warnings: [] });
       }
       default:

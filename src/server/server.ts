@@ -22,7 +22,9 @@ import { writeKubeconfig } from './kubeconfig.js';
 import { loopbackClient } from './loopback.js';
 import { startControllerManager, startScheduler } from './controlPlane.js';
 import { SharedInformerFactory } from '../client/informerFactory.js';
-import { startNodeSide } from './agents.js';
+import { startNodeSide, type NodeSide } from './agents.js';
+import type { PodStreamBackend } from '../apiserver/streaming/types.js';
+import { criPodStreams } from './podStreams.js';
 import type { HttpClient } from '../client/httpTransport.js';
 import { createLogger, type Logger } from './log.js';
 import { skiffVersion } from './version.js';
@@ -35,6 +37,8 @@ export interface RunningServer {
   pki: Pki;
   store: Store;
   log: Logger;
+  /** The server's own node when it runs real containers (containerd runtime). */
+  localNode?: string;
   /** An in-process client for components of this server (controllers, scheduler, agent). */
   loopback(userAgent: string): HttpClient;
   stop(): Promise<void>;
@@ -76,7 +80,13 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
   let ready = false;
   let port = config.httpsPort;
   const advertise = config.bindAddress === '0.0.0.0' || config.bindAddress === '::' ? '127.0.0.1' : config.bindAddress;
-  const deps: ApiDeps = { registry, objects, store, schemaFor, openapi: createOpenApiDocs(allStrategies), log: log.error };
+  // Pod logs/exec/attach/port-forward reach the node that runs the pod; nodes start after the API.
+  let podStreamNodes: NodeSide | undefined;
+  const podStreams = (nodeName: string): PodStreamBackend | undefined => {
+    const node = podStreamNodes?.containerd;
+    return node && node.nodeName === nodeName ? criPodStreams(node.runtime) : undefined;
+  };
+  const deps: ApiDeps = { registry, objects, store, schemaFor, openapi: createOpenApiDocs(allStrategies), log: log.error, podStreams };
   const api = new ApiServer({
     deps,
     tls: { key: pki.servingKey, cert: pki.servingCert, ca: pki.caCert },
@@ -97,8 +107,22 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
   const informers = controlClient ? { factory: new SharedInformerFactory(controlClient, { onError: (e) => log.debug(`informer: ${e instanceof Error ? e.message : String(e)}`) }), signal: informersStop.signal } : undefined;
   const controllers = controlClient ? startControllerManager(controlClient, log, { nodeMonitorGracePeriodMs: config.nodeMonitorGracePeriodSeconds * 1000, informers }) : undefined;
   const scheduler = controlClient ? startScheduler(controlClient, log, informers) : undefined;
-  const nodeClient = config.simNodes > 0 || (!config.disableAgent && config.runtime === 'sim') ? loopbackClient(api, `kubelet/${'v1.33.0'} (skiff)`) : undefined;
-  const nodes = nodeClient ? startNodeSide(config, nodeClient, advertise, log) : undefined;
+  const nodeClient = config.simNodes > 0 || !config.disableAgent ? loopbackClient(api, `kubelet/${'v1.33.0'} (skiff)`) : undefined;
+  let nodes: NodeSide | undefined;
+  try {
+    nodes = nodeClient ? await startNodeSide(config, nodeClient, advertise, log) : undefined;
+  } catch (e) {
+    // e.g. containerd missing: stop what started so the process can exit with the message.
+    await Promise.all([controllers?.stop(), scheduler?.stop()]);
+    nodeClient?.close();
+    informersStop.abort();
+    controlClient?.close();
+    compactor.stop();
+    await api.stop();
+    await store.close();
+    throw e;
+  }
+  podStreamNodes = nodes;
   ready = true;
   log.debug(`API server listening on ${config.bindAddress}:${port}`);
 
@@ -114,7 +138,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
       await api.stop();
       await store.close();
     })());
-  return { port, url, kubeconfig: config.writeKubeconfig, pki, store, log, loopback: (ua) => loopbackClient(api, ua), stop };
+  return { port, url, kubeconfig: config.writeKubeconfig, pki, store, log, localNode: nodes?.containerd?.nodeName, loopback: (ua) => loopbackClient(api, ua), stop };
 }
 
 function versionInfo(): VersionInfo {

@@ -30,7 +30,7 @@ describe('skiff server', () => {
 
   it('prints where the kubeconfig is and what to run next', () => {
     assert.match(c.startupOutput, /kubeconfig: .*kubeconfig\.yaml/);
-    assert.match(c.startupOutput, /kubectl get namespaces/);
+    assert.match(c.startupOutput, /kubectl get nodes/);
   });
 
   for (const v of kubectlVersions) {

@@ -9,6 +9,7 @@ import type { OpenApiDocs } from '../openapi/index.js';
 import type { ResourceInfo, ResourceRegistry } from '../registry.js';
 import type { ResourceRequest } from '../requestInfo.js';
 import type { ResourceStore } from '../storage/resourceStore.js';
+import type { PodStreamBackend } from '../streaming/types.js';
 
 export interface SchemaLookup {
   registry: SchemaRegistry;
@@ -22,6 +23,8 @@ export interface ApiDeps {
   schemaFor(info: ResourceInfo): SchemaLookup | undefined;
   openapi: OpenApiDocs;
   log(msg: string): void;
+  /** The node's log/exec/attach/port-forward backend; undefined for a simulated node. */
+  podStreams?: (nodeName: string) => PodStreamBackend | undefined;
 }
 
 export interface RequestContext {
