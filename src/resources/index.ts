@@ -6,6 +6,7 @@ import { coreStrategies } from './core/index.js';
 import { discoveryStrategies } from './discovery/index.js';
 import { eventsStrategies } from './events/index.js';
 import { networkingStrategies } from './networking/index.js';
+import { schedulingStrategies } from './scheduling/index.js';
 import { storageStrategies } from './storage/index.js';
 import type { ResourceStrategy } from './types.js';
 
@@ -15,6 +16,7 @@ export const allStrategies: readonly ResourceStrategy[] = [
   ...batchStrategies,
   ...networkingStrategies,
   ...storageStrategies,
+  ...schedulingStrategies,
   ...coordinationStrategies,
   ...discoveryStrategies,
   ...eventsStrategies,

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fieldErrorMessage } from '../../machinery/fieldErrors.js';
 import type { KubeObject } from '../../machinery/types.js';
+import type { AdmissionContext } from '../types.js';
 import { podStrategy as s } from './pod.js';
 import { podQOSClass } from './podDefaults.js';
 import { podUpdateForbiddenMessage } from './podUpdate.js';
@@ -37,8 +38,7 @@ test('create: pod defaults, admission defaults, status reset to Pending with QoS
   assert.equal(spec.enableServiceLinks, true);
   assert.equal(spec.serviceAccountName, 'default');
   assert.equal(spec.serviceAccount, 'default');
-  assert.equal(spec.priority, 0);
-  assert.equal(spec.preemptionPolicy, 'PreemptLowerPriority');
+  assert.equal(spec.priority, undefined, 'Priority admission (admit) sets it, from the PriorityClasses');
   assert.deepEqual(spec.tolerations, [
     { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
     { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
@@ -55,6 +55,21 @@ test('create: existing NoExecute tolerations are respected; limits become reques
   const q = createdPod({ containers: [{ name: 'a', image: 'x', resources: { limits: { cpu: '500m', memory: '128Mi' } } }] });
   assert.deepEqual((q.spec as any).containers[0].resources.requests, { cpu: '500m', memory: '128Mi' });
   assert.equal((q.status as any).qosClass, 'Guaranteed');
+});
+
+test('Priority admission on create only: not on binding writes (they carry a resourceVersion)', async () => {
+  const ctx: AdmissionContext = {
+    listAll: async (group) => (group === 'scheduling.k8s.io' ? [{ apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'high' }, value: 1000, preemptionPolicy: 'PreemptLowerPriority' }] : []),
+    options: { serviceCIDR: '10.43.0.0/16', nodePortRange: [30000, 32767], clusterDomain: 'cluster.local' },
+  };
+  const p = createdPod({ priorityClassName: 'high' });
+  assert.deepEqual(await s.admit(p, undefined, ctx), []);
+  assert.deepEqual([(p.spec as any).priority, (p.spec as any).preemptionPolicy], [1000, 'PreemptLowerPriority']);
+  const bound = createdPod({ priorityClassName: 'gone', priority: 5, nodeName: 'n1' });
+  bound.metadata.resourceVersion = '42';
+  assert.deepEqual(await s.admit(bound, undefined, ctx), []);
+  assert.equal((bound.spec as any).priority, 5);
+  await assert.rejects(s.admit(createdPod({ priorityClassName: 'gone' }), undefined, ctx), /pods "nginx" is forbidden: no PriorityClass with name gone was found/);
 });
 
 test('QoS classes', () => {

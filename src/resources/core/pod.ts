@@ -5,7 +5,8 @@ import { type FieldError, forbidden, invalid } from '../../machinery/fieldErrors
 import { isValidIP } from '../../machinery/names.js';
 import type { KubeObject } from '../../machinery/types.js';
 import { type Obj, rec, recs, str } from '../shared/access.js';
-import type { ResourceStrategy } from '../types.js';
+import { admitPodPriority, keepPodPriority } from '../scheduling/podPriority.js';
+import type { AdmissionContext, ResourceStrategy } from '../types.js';
 import { admitPodDefaults, defaultPod, podQOSClass, podSpecOf } from './podDefaults.js';
 import { validatePodSpec } from './podSpec.js';
 import { podBinding, podEviction } from './podSubresources.js';
@@ -118,6 +119,7 @@ export const podStrategy = {
   prepareForUpdate(obj: KubeObject, old: KubeObject): void {
     if (old.status === undefined) delete obj.status;
     else obj.status = old.status;
+    keepPodPriority(obj, old);
   },
 
   prepareForStatusUpdate(obj: KubeObject, old: KubeObject): void {
@@ -137,6 +139,15 @@ export const podStrategy = {
   validateUpdate(obj: KubeObject, old: KubeObject): FieldError[] {
     // Binding (pods/binding) sets spec.nodeName without this check, as upstream's binding REST does.
     return [...validatePodUpdate(obj, old), ...validateStateTransitions(obj, old)];
+  },
+
+  /**
+   * Priority admission runs on creates only. Binding writes also arrive without `old`, but
+   * carry the stored resourceVersion, which a create never has (the store refuses it).
+   */
+  async admit(obj: KubeObject, old: KubeObject | undefined, ctx: AdmissionContext): Promise<FieldError[]> {
+    if (old === undefined && obj.metadata.resourceVersion === undefined) await admitPodPriority(obj, ctx);
+    return [];
   },
 
   gracefulDelete: podGracefulDelete,

@@ -1,6 +1,7 @@
 // What a created Pod gains beyond PodSpec defaulting: SetDefaults_Pod (requests from limits,
-// enableServiceLinks), the admission plugins every cluster runs (ServiceAccount, Priority,
-// DefaultTolerationSeconds), and the QoS class computed at creation (qos.GetPodQOS).
+// enableServiceLinks), the admission plugins every cluster runs that need no cluster state
+// (ServiceAccount, DefaultTolerationSeconds; Priority reads the PriorityClasses, see
+// scheduling/podPriority.ts), and the QoS class computed at creation (qos.GetPodQOS).
 import { compareQuantities, parseQuantity, addQuantities, type Quantity } from '../../machinery/quantity.js';
 import type { KubeObject } from '../../machinery/types.js';
 import { type Obj, ensureRec, rec, recs, setDefault, str } from '../shared/access.js';
@@ -31,13 +32,11 @@ export function defaultPod(obj: KubeObject): void {
 
 const defaultTolerations = ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable'];
 
-/** The create-time admission defaults (ServiceAccount, Priority, DefaultTolerationSeconds). */
+/** The create-time admission defaults that need no cluster state (ServiceAccount, DefaultTolerationSeconds). */
 export function admitPodDefaults(obj: KubeObject): void {
   const spec = podSpecOf(obj);
   if (!str(spec.serviceAccountName)) spec.serviceAccountName = str(spec.serviceAccount) || 'default';
   spec.serviceAccount = spec.serviceAccountName;
-  if (spec.priority === undefined || spec.priority === null) spec.priority = 0;
-  setDefault(spec, 'preemptionPolicy', 'PreemptLowerPriority');
   const tolerations = recs(spec.tolerations);
   const added: Obj[] = [];
   for (const key of defaultTolerations) {

@@ -93,6 +93,12 @@ export const schemaDescriptions: Record<string, FieldDescriptions> = {
   'io.k8s.api.networking.v1.Ingress': kind('An Ingress routes external HTTP(S) traffic to services by host and path.'),
   'io.k8s.api.networking.v1.IngressClass': kind('An IngressClass names the controller that implements a class of Ingresses.'),
   'io.k8s.api.storage.v1.StorageClass': kind('A StorageClass describes a kind of storage and the provisioner that creates volumes of it.'),
+  'io.k8s.api.scheduling.v1.PriorityClass': kind('A PriorityClass maps a name to the priority that pods naming it receive; higher priorities schedule first and may preempt.', {
+    value: 'The priority pods of this class receive (user classes at most 1000000000).',
+    globalDefault: 'When true, pods without a priorityClassName get this class; only one class may be the default.',
+    description: 'Free text saying when to use this class.',
+    preemptionPolicy: 'PreemptLowerPriority (default) or Never: whether pods of this class may evict lower-priority pods.',
+  }),
   'io.k8s.api.coordination.v1.Lease': kind('A Lease is a lightweight lock with a holder and renew time, used for heartbeats and leader election.'),
   'io.k8s.api.discovery.v1.EndpointSlice': kind('An EndpointSlice lists a subset of the network endpoints behind a service.'),
   'io.k8s.api.events.v1.Event': kind('An Event reports something that happened to an object (events.k8s.io form).'),

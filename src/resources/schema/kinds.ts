@@ -72,6 +72,7 @@ export const schemaKinds: readonly SchemaKind[] = [
   grouped('networking.k8s.io', 'Ingress'),
   grouped('networking.k8s.io', 'IngressClass'),
   grouped('storage.k8s.io', 'StorageClass'),
+  grouped('scheduling.k8s.io', 'PriorityClass'),
   grouped('coordination.k8s.io', 'Lease'),
   grouped('discovery.k8s.io', 'EndpointSlice'),
   grouped('events.k8s.io', 'Event', { model: 'EventsV1Event' }),

@@ -233,6 +233,8 @@ const definitions: Record<string, DefinitionPatch> = {
   [`${networking}.IngressLoadBalancerStatus`]: { fields: { ingress: atomic } },
   [`${networking}.IngressLoadBalancerIngress`]: { fields: { ports: atomic } },
   [`${storage}.StorageClass`]: { fields: { mountOptions: atomic, allowedTopologies: atomic } },
+  // `value int32 json:"value"` has no omitempty (client-node types it optional).
+  'io.k8s.api.scheduling.v1.PriorityClass': { node: { required: ['value'] } },
   [`${rbac}.Role`]: { fields: { rules: atomic } },
   [`${rbac}.ClusterRole`]: { fields: { rules: atomic } },
   [`${rbac}.AggregationRule`]: { fields: { clusterRoleSelectors: atomic } },
