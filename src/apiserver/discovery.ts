@@ -3,6 +3,38 @@
 import { createHash } from 'node:crypto';
 import { allVerbs } from '../resources/types.js';
 import type { GroupVersionInfo, ResourceInfo, ResourceRegistry } from './registry.js';
+import { metricsDiscovery } from './metrics/discovery.js';
+
+/** A resource served outside the registry (no storage, no strategy). */
+export interface StaticResource {
+  name: string;
+  singularName: string;
+  namespaced: boolean;
+  kind: string;
+  verbs: string[];
+}
+
+/**
+ * A group/version whose handlers live outside the generic resource path (metrics.k8s.io, which
+ * upstream is an aggregated API). Listed after the registry's groups, as kube-aggregator
+ * orders the low-priority APIService groups last.
+ */
+export interface StaticGroupVersion {
+  group: string;
+  version: string;
+  resources: StaticResource[];
+}
+
+const staticGroupVersions: readonly StaticGroupVersion[] = [metricsDiscovery];
+
+function staticGroupVersion(group: string, version?: string): StaticGroupVersion | undefined {
+  return staticGroupVersions.find((g) => g.group === group && (version === undefined || g.version === version));
+}
+
+function staticApiGroup(g: StaticGroupVersion): { name: string; versions: unknown[]; preferredVersion: unknown } {
+  const v = { groupVersion: `${g.group}/${g.version}`, version: g.version };
+  return { name: g.group, versions: [v], preferredVersion: v };
+}
 
 interface Subresource {
   name: string;
@@ -57,17 +89,21 @@ function namedGroups(reg: ResourceRegistry): GroupVersionInfo[][] {
 }
 
 export function apiGroupList(reg: ResourceRegistry): unknown {
-  return { kind: 'APIGroupList', apiVersion: 'v1', groups: namedGroups(reg).map(apiGroup) };
+  return { kind: 'APIGroupList', apiVersion: 'v1', groups: [...namedGroups(reg).map(apiGroup), ...staticGroupVersions.map(staticApiGroup)] };
 }
 
 export function apiGroupDoc(reg: ResourceRegistry, group: string): unknown | undefined {
   const gvs = reg.groupVersions.filter((g) => g.group === group);
+  const fixed = staticGroupVersion(group);
+  if (gvs.length === 0 && fixed) return { kind: 'APIGroup', apiVersion: 'v1', ...staticApiGroup(fixed) };
   if (gvs.length === 0 || group === '') return undefined;
   return { kind: 'APIGroup', apiVersion: 'v1', ...(apiGroup(gvs) as object) };
 }
 
 export function apiResourceList(reg: ResourceRegistry, group: string, version: string): unknown | undefined {
   const gv = reg.groupVersions.find((g) => g.group === group && g.version === version);
+  const fixed = gv ? undefined : staticGroupVersion(group, version);
+  if (fixed) return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: `${group}/${version}`, resources: fixed.resources.map((r) => ({ ...r, verbs: [...r.verbs] })) };
   if (!gv) return undefined;
   const resources: unknown[] = [];
   for (const info of gv.resources) {
@@ -122,17 +158,25 @@ export function aggregatedContentType(v: AggregatedVersion): string {
 /** /api (core only) or /apis (every named group) as an APIGroupDiscoveryList. */
 export function aggregatedDiscovery(reg: ResourceRegistry, prefix: 'api' | 'apis', v: AggregatedVersion): unknown {
   const groups = prefix === 'api' ? [reg.groupVersions.filter((g) => g.group === '')] : namedGroups(reg);
-  return {
-    kind: 'APIGroupDiscoveryList',
-    apiVersion: `apidiscovery.k8s.io/${v}`,
-    metadata: {},
-    items: groups
-      .filter((gvs) => gvs.length > 0)
-      .map((gvs) => ({
-        metadata: { name: gvs[0].group, creationTimestamp: null },
-        versions: gvs.map((gv) => ({ version: gv.version, resources: gv.resources.map(discoveryResource), freshness: 'Current' })),
-      })),
-  };
+  const items = groups
+    .filter((gvs) => gvs.length > 0)
+    .map((gvs) => ({
+      metadata: { name: gvs[0].group, creationTimestamp: null },
+      versions: gvs.map((gv) => ({ version: gv.version, resources: gv.resources.map(discoveryResource), freshness: 'Current' })),
+    }));
+  if (prefix === 'apis') items.push(...staticGroupVersions.map(staticDiscoveryGroup));
+  return { kind: 'APIGroupDiscoveryList', apiVersion: `apidiscovery.k8s.io/${v}`, metadata: {}, items };
+}
+
+function staticDiscoveryGroup(g: StaticGroupVersion): { metadata: { name: string; creationTimestamp: null }; versions: { version: string; resources: unknown[]; freshness: string }[] } {
+  const resources = g.resources.map((r) => ({
+    resource: r.name,
+    responseKind: { group: g.group, version: g.version, kind: r.kind },
+    scope: r.namespaced ? 'Namespaced' : 'Cluster',
+    singularResource: r.singularName,
+    verbs: [...r.verbs],
+  }));
+  return { metadata: { name: g.group, creationTimestamp: null }, versions: [{ version: g.version, resources, freshness: 'Current' }] };
 }
 
 /** Which aggregated version the Accept header asks for first, if any. */

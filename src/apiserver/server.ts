@@ -15,6 +15,7 @@ import { writeStatusError } from './streaming/rawHttp.js';
 import { sendError, sendJson, sendText } from './http/respond.js';
 import { parseRequestPath } from './requestInfo.js';
 import { serveOpenApi } from './openapiRoutes.js';
+import { handleMetrics, isMetricsRequest } from './metrics/handler.js';
 
 export interface VersionInfo {
   major: string;
@@ -189,6 +190,7 @@ export class ApiServer {
         return sendJson(res, 200, doc);
       }
       case 'resource': {
+        if (isMetricsRequest(target)) return handleMetrics({ deps, req, res, url, target });
         const info = deps.registry.lookup(target.group, target.version, target.resource);
         if (!info) throw notFoundPath();
         if (isPodStream(target)) return handlePodStream({ deps, req, res, url, target, info, warnings: [] });

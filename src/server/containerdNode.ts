@@ -15,6 +15,7 @@ import type { Client } from '../client/types.js';
 import type { ServerConfig } from './config.js';
 import type { Logger } from './log.js';
 import { routeServiceRangeLocally } from './hostNetwork.js';
+import { startMetricsProvider, type RunningMetricsProvider } from './metricsProvider.js';
 
 /** The local node's pod range; `--sim-nodes` take the /24s after it. */
 export const localPodCIDR = '10.42.0.0/24';
@@ -23,6 +24,8 @@ export interface ContainerdNode {
   nodeName: string;
   runtime: CriRuntime;
   agent: RunningAgent;
+  /** metrics.k8s.io numbers for this node (CRI stats + root cgroup, every 10 s). */
+  metrics: RunningMetricsProvider;
   stop(): Promise<void>;
 }
 
@@ -64,16 +67,19 @@ export async function startContainerdNode(config: ServerConfig, client: Client, 
   const podConfig: PodConfigSource = createPodConfigSource({ client, root: agentRoot, nodeName, clusterDomain: config.clusterDomain, log: (m) => log.debug(`volumes: ${m}`) });
   const runtime = new CriRuntime({ endpoint, client, podConfig, podLogRoot: join(agentRoot, 'logs'), clusterDNS: config.clusterDNS, clusterDomain: config.clusterDomain, nodeName, registryAuth });
   const prober = new RealProber({ runtime });
+  const metrics = startMetricsProvider(runtime, nodeName, { log: (m) => log.debug(m) });
   const internalIP = nodeInternalIP();
   const agent = startAgent({ client, nodeName, runtime, prober, options: { internalIP, controlPlane: true, podCIDR: localPodCIDR, onError } });
   return {
     nodeName,
     runtime,
     agent,
+    metrics,
     async stop() {
       await agent.stop();
       prober.close();
       podConfig.close();
+      metrics.stop();
       runtime.close();
       // Containers keep running under their shims: the next start adopts them.
       await containerd?.stop();

@@ -25,6 +25,7 @@ import { SharedInformerFactory } from '../client/informerFactory.js';
 import { startNodeSide, type NodeSide } from './agents.js';
 import type { PodStreamBackend } from '../apiserver/streaming/types.js';
 import { criPodStreams } from './podStreams.js';
+import { deferredMetrics } from './metricsProvider.js';
 import type { HttpClient } from '../client/httpTransport.js';
 import { createLogger, type Logger } from './log.js';
 import { skiffVersion } from './version.js';
@@ -86,7 +87,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     const node = podStreamNodes?.containerd;
     return node && node.nodeName === nodeName ? criPodStreams(node.runtime) : undefined;
   };
-  const deps: ApiDeps = { registry, objects, store, schemaFor, openapi: createOpenApiDocs(allStrategies), log: log.error, podStreams };
+  const deps: ApiDeps = { registry, objects, store, schemaFor, openapi: createOpenApiDocs(allStrategies), log: log.error, podStreams, metrics: deferredMetrics(() => podStreamNodes?.containerd?.metrics) };
   const api = new ApiServer({
     deps,
     tls: { key: pki.servingKey, cert: pki.servingCert, ca: pki.caCert },

@@ -87,6 +87,16 @@ describe('seed pods in containerd', { skip }, () => {
       }
     });
 
+    it('kubectl top shows the node and the pods from CRI stats', async () => {
+      const top = await eventually(async () => {
+        const r = await c.kubectl(['top', 'pods', '-l', 'app=nginx', '--no-headers']);
+        return r.code === 0 && r.stdout.trim().split('\n').length === 3 ? r.stdout : undefined;
+      }, 'pod metrics', 60_000);
+      for (const line of top.trim().split('\n')) assert.match(line, /^nginx-deployment-\S+\s+\d+m\s+\d+Mi$/);
+      const node = await c.kubectlOk(['top', 'node', '--no-headers']);
+      assert.match(node, /^\S+\s+\d+m\s+\d+%\s+\d+Mi\s+\d+%/);
+    });
+
     for (const version of ['1.27', '1.33'] as KubectlVersion[]) {
       it(`exec, exit codes and stdin with kubectl ${version}`, async () => {
         const pod = pods[0].metadata.name;

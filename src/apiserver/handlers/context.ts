@@ -10,6 +10,7 @@ import type { ResourceInfo, ResourceRegistry } from '../registry.js';
 import type { ResourceRequest } from '../requestInfo.js';
 import type { ResourceStore } from '../storage/resourceStore.js';
 import type { PodStreamBackend } from '../streaming/types.js';
+import type { MetricsProvider } from '../metrics/types.js';
 
 export interface SchemaLookup {
   registry: SchemaRegistry;
@@ -25,6 +26,8 @@ export interface ApiDeps {
   log(msg: string): void;
   /** The node's log/exec/attach/port-forward backend; undefined for a simulated node. */
   podStreams?: (nodeName: string) => PodStreamBackend | undefined;
+  /** CPU/memory rates for metrics.k8s.io; unset (e.g. simulated nodes only): the API lists nothing. */
+  metrics?: MetricsProvider;
 }
 
 export interface RequestContext {
