@@ -3,6 +3,7 @@
 // pod is in its life on this node. The runtime stays the source of truth for container
 // states; this is the bookkeeping the kubelet keeps in its pod workers and reason cache.
 import type { KubeObject } from '../machinery/types.js';
+import type { HookEnv } from './lifecycle/hooks.js';
 import type { Termination } from './podStatus.js';
 import type { Prober } from './prober.js';
 import type { ContainerStatus, Runtime } from './runtime.js';
@@ -20,6 +21,8 @@ export interface NodeHandle {
   paused: boolean;
   /** Where the node's kubelet Events go (none when unset). */
   recordEvent?: (pod: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string) => void;
+  /** How lifecycle hooks wait and log (default: real time, no log). */
+  hooks?: HookEnv;
 }
 
 export interface ContainerRecord {

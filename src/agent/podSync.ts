@@ -3,11 +3,16 @@
 // (each must exit 0; sidecars only need to be running), then every regular container —,
 // restart exited containers as restartPolicy says, behind the crash-loop back-off, kill
 // (and restart) running ones whose liveness or startup probe failed, and stop or remove
-// everything when the pod goes away. Status is computed elsewhere
-// (podStatus.ts) from what this leaves in the records.
+// everything when the pod goes away. Lifecycle hooks run around it (lifecycle/): postStart
+// right after StartContainer (a failure kills the instance, which then restarts like any
+// exited one), preStop before every StopContainer of a running instance, its time taken off
+// the grace period. Status is computed elsewhere (podStatus.ts) from what this leaves in the
+// records.
 import type { KubeObject } from '../machinery/types.js';
-import { num, rec as asRec, recs, str } from '../resources/shared/access.js';
+import { num, rec as asRec, recs, str, type Obj } from '../resources/shared/access.js';
 import { type CrashLoopBackoff, goDuration } from './backoff.js';
+import type { HookTarget } from './lifecycle/handlers.js';
+import { defaultHookEnv, lifecycleHandler, runPostStartHook, runPreStopHook } from './lifecycle/hooks.js';
 import { type ContainerRecord, containerRecord, podDescription, type PodRecord } from './podRecord.js';
 import type { ProbeInput, ProbeVerdict } from './prober.js';
 import { isRestartableInit, type ObservedContainer, type PodObservation, restartPolicyOf, terminationOf } from './podStatus.js';
@@ -52,6 +57,36 @@ export async function observeContainers(rec: PodRecord): Promise<void> {
 /** Where probes without a `host` connect: the pod's IP, the node's for hostNetwork pods. */
 function probeIP(rec: PodRecord, pod: KubeObject): string | undefined {
   return rec.podIP ?? (asRec(pod.spec)?.hostNetwork === true ? rec.node.hostIP : undefined);
+}
+
+/** What a hook of this instance needs: where httpGet goes, how exec runs, where Events go. */
+function hookTarget(rec: PodRecord, pod: KubeObject, cspec: Obj, id: string): HookTarget {
+  const t: HookTarget = { pod, container: cspec, containerId: id };
+  const ip = probeIP(rec, pod);
+  if (ip) t.podIP = ip;
+  const { streaming } = rec.node.runtime;
+  if (streaming) t.streaming = streaming;
+  if (rec.node.recordEvent) t.recordEvent = rec.node.recordEvent;
+  return t;
+}
+
+/**
+ * Hooks run only where containers are processes (a runtime that can exec): on simulated
+ * nodes every hook counts as done at once, as every probe passes there.
+ */
+const runsHooks = (rec: PodRecord): boolean => rec.node.runtime.streaming !== undefined;
+
+/**
+ * kuberuntime killContainer: the Killing event, the preStop hook (running instances only,
+ * when there is grace to spend), then StopContainer with the grace left — never under 2 s.
+ */
+async function killContainer(rec: PodRecord, pod: KubeObject, cspec: Obj | undefined, id: string, message: string, graceSeconds: number, running = true): Promise<void> {
+  rec.node.recordEvent?.(pod, 'Normal', 'Killing', message);
+  let grace = graceSeconds;
+  if (running && grace > 0 && cspec && lifecycleHandler(cspec, 'preStop') && runsHooks(rec)) {
+    grace -= await runPreStopHook(hookTarget(rec, pod, cspec, id), grace, rec.node.hooks ?? defaultHookEnv);
+  }
+  await rec.node.runtime.stopContainer(id, Math.max(minimumGracePeriodSeconds, grace));
 }
 
 /** The prober's verdict on a running instance. */
@@ -180,7 +215,26 @@ async function runContainer(rec: PodRecord, pod: KubeObject, c: Record<string, u
   cr.status = undefined;
   cr.waiting = undefined;
   rec.node.recordEvent?.(pod, 'Normal', 'Started', `Started container ${name}`);
+  if (lifecycleHandler(c, 'postStart') && runsHooks(rec)) await postStart(rec, pod, c, cr, id);
   return { acted: true };
+}
+
+/**
+ * startContainer step 4: the postStart hook, the sync waiting for it. On failure: Warning
+ * FailedPostStartHook (without the message, which may hold secrets), the instance killed
+ * ("FailedPostStartHook"), and — if it is to be restarted — waiting PostStartHookError with
+ * upstream's message until the next start (the crash-loop back-off applies as to any exit).
+ */
+async function postStart(rec: PodRecord, pod: KubeObject, c: Obj, cr: ContainerRecord, id: string): Promise<void> {
+  const leaving = (): boolean => !rec.pod || !!rec.pod.metadata.deletionTimestamp;
+  const failure = await runPostStartHook(hookTarget(rec, pod, c, id), rec.node.hooks ?? defaultHookEnv, leaving);
+  if (failure === undefined) return;
+  rec.node.recordEvent?.(pod, 'Warning', 'FailedPostStartHook', 'PostStartHook failed');
+  await killContainer(rec, pod, c, id, 'FailedPostStartHook', terminationGraceSeconds(pod, c));
+  rec.node.prober.forget?.(id);
+  cr.status = await rec.node.runtime.containerStatus(id);
+  const st = cr.status;
+  if (isRestartableInit(c) || (st?.state === 'exited' && shouldRestart(restartPolicyOf(pod), st.exitCode ?? 0))) cr.waiting = { reason: 'PostStartHookError', message: failure };
 }
 
 /**
@@ -202,17 +256,22 @@ async function restart(rec: PodRecord, pod: KubeObject, c: Record<string, unknow
 }
 
 /**
- * The grace period of a kill for a failed liveness/startup probe (setTerminationGracePeriod):
- * the pod's deletion grace if it is being deleted, else the probe's own
- * terminationGracePeriodSeconds, else the pod's; never under the 2 s minimum.
+ * setTerminationGracePeriod: the pod's deletion grace if it is being deleted, else (for a
+ * failed liveness/startup probe) the probe's own terminationGracePeriodSeconds, else the
+ * pod's, else the 2 s minimum. The preStop hook may spend it; the stop gets at least 2 s.
  */
-export function probeKillGraceSeconds(pod: KubeObject, c: Record<string, unknown>, failed: 'liveness' | 'startup'): number {
+function terminationGraceSeconds(pod: KubeObject, c: Obj, failed?: 'liveness' | 'startup'): number {
   const deletion = pod.metadata.deletionGracePeriodSeconds;
-  if (typeof deletion === 'number') return Math.max(minimumGracePeriodSeconds, deletion);
+  if (typeof deletion === 'number') return deletion;
   const podGrace = num(asRec(pod.spec)?.terminationGracePeriodSeconds);
   if (podGrace === undefined) return minimumGracePeriodSeconds;
-  const probeGrace = num(asRec(c[failed === 'liveness' ? 'livenessProbe' : 'startupProbe'])?.terminationGracePeriodSeconds);
-  return Math.max(minimumGracePeriodSeconds, probeGrace ?? podGrace);
+  const probeGrace = failed ? num(asRec(c[failed === 'liveness' ? 'livenessProbe' : 'startupProbe'])?.terminationGracePeriodSeconds) : undefined;
+  return probeGrace ?? podGrace;
+}
+
+/** The grace period of a kill for a failed liveness/startup probe, never under the 2 s minimum. */
+export function probeKillGraceSeconds(pod: KubeObject, c: Record<string, unknown>, failed: 'liveness' | 'startup'): number {
+  return Math.max(minimumGracePeriodSeconds, terminationGraceSeconds(pod, c, failed));
 }
 
 /**
@@ -229,8 +288,7 @@ async function killForProbe(rec: PodRecord, pod: KubeObject, c: Record<string, u
   const name = str(c.name) ?? '';
   const id = cr.id ?? '';
   const restartIt = sidecar || restartPolicyOf(pod) !== 'Never';
-  rec.node.recordEvent?.(pod, 'Normal', 'Killing', `Container ${name} failed ${failed} probe${restartIt ? ', will be restarted' : ''}`);
-  await rt.stopContainer(id, probeKillGraceSeconds(pod, c, failed));
+  await killContainer(rec, pod, c, id, `Container ${name} failed ${failed} probe${restartIt ? ', will be restarted' : ''}`, terminationGraceSeconds(pod, c, failed));
   rec.node.prober.forget?.(id);
   cr.status = await rt.containerStatus(id);
   if (!restartIt || cr.status?.state !== 'exited') return { acted: true };
@@ -314,8 +372,8 @@ export async function startPod(rec: PodRecord, pod: KubeObject, backoff: CrashLo
       continue;
     }
     if (st?.state === 'running' && cr.image !== undefined && cr.image !== (str(c.image) ?? '')) {
-      // "Container definition changed, will be restarted": a spec image update.
-      await rt.stopContainer(cr.id, Math.max(minimumGracePeriodSeconds, num(spec.terminationGracePeriodSeconds) ?? 30));
+      // A spec image update (computePodActions: "Container c definition changed, will be restarted").
+      await killContainer(rec, pod, c, cr.id, `Container ${name} definition changed, will be restarted`, num(spec.terminationGracePeriodSeconds) ?? 30);
       cr.status = await rt.containerStatus(cr.id);
       merge(await runContainer(rec, pod, c, cr.attempt + 1, backoff, now));
     }
@@ -326,25 +384,30 @@ export async function startPod(rec: PodRecord, pod: KubeObject, backoff: CrashLo
     for (const c of [...recs(spec.initContainers)].reverse()) {
       const cr = rec.containers.get(str(c.name) ?? '');
       if (!isRestartableInit(c) || !cr?.id || cr.status?.state !== 'running') continue;
-      rec.node.recordEvent?.(pod, 'Normal', 'Killing', `Stopping container ${str(c.name) ?? ''}`);
-      await rt.stopContainer(cr.id, Math.max(minimumGracePeriodSeconds, num(spec.terminationGracePeriodSeconds) ?? 30));
+      await killContainer(rec, pod, c, cr.id, `Stopping container ${str(c.name) ?? ''}`, num(spec.terminationGracePeriodSeconds) ?? 30);
       acted = true;
     }
   }
   return { acted, ...(wakeInMs !== undefined ? { wakeInMs } : {}) };
 }
 
-/** killPod: stops every running container (grace in seconds), then the sandbox (releasing its IP). */
+/**
+ * killPod: stops every running container (grace in seconds, each running its preStop hook
+ * first), then the sandbox (releasing its IP).
+ */
 export async function killPod(rec: PodRecord, graceSeconds: number): Promise<void> {
   const rt = rec.node.runtime;
-  const grace = Math.max(minimumGracePeriodSeconds, graceSeconds);
+  const pod = rec.lastPod;
+  const spec = asRec(pod.spec) ?? {};
+  const specs = new Map<string, Obj>();
+  // Only hooks need the specs (preStop); simulated nodes skip the lookup.
+  if (runsHooks(rec)) for (const c of [...recs(spec.initContainers), ...recs(spec.containers)]) specs.set(str(c.name) ?? '', c);
   await Promise.all(
     [...rec.containers.entries()].map(async ([name, c]) => {
       if (!c.id) return;
       const st = await rt.containerStatus(c.id);
       if (!st || (st.state !== 'running' && st.state !== 'created')) return;
-      rec.node.recordEvent?.(rec.lastPod, 'Normal', 'Killing', `Stopping container ${name}`);
-      await rt.stopContainer(c.id, grace);
+      await killContainer(rec, pod, specs.get(name), c.id, `Stopping container ${name}`, graceSeconds, st.state === 'running');
     }),
   );
   if (rec.sandboxId && rec.sandboxReady) await rt.stopPodSandbox(rec.sandboxId);

@@ -7,11 +7,12 @@ import { hostname, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { startAgent, type RunningAgent } from '../agent/index.js';
 import { CriRuntime, startContainerd, type RunningContainerd } from '../agent/cri/index.js';
-import { ensurePauseImage, importImagesDir, loadRegistries, PAUSE_IMAGE, registryAuthFor, registryHostOf, writeRegistryHosts } from '../agent/images/index.js';
+import { ensurePauseImage, importImagesDir, startImageGC, loadRegistries, PAUSE_IMAGE, registryAuthFor, registryHostOf, writeRegistryHosts } from '../agent/images/index.js';
 import type { AuthConfig } from '../agent/cri/api.js';
 import { createPodConfigSource, type PodConfigSource } from '../agent/podConfig/index.js';
 import { RealProber } from '../agent/probes/index.js';
 import type { Client } from '../client/types.js';
+import { EventRecorder } from '../client/eventRecorder.js';
 import type { ServerConfig } from './config.js';
 import type { Logger } from './log.js';
 import { routeServiceRangeLocally } from './hostNetwork.js';
@@ -70,6 +71,14 @@ export async function startContainerdNode(config: ServerConfig, client: Client, 
   const metrics = startMetricsProvider(runtime, nodeName, { log: (m) => log.debug(m) });
   const internalIP = nodeInternalIP();
   const agent = startAgent({ client, nodeName, runtime, prober, options: { internalIP, controlPlane: true, podCIDR: localPodCIDR, onError } });
+  // Image GC on the kubelet's thresholds (85 % → 80 %); the sandbox image is never a candidate.
+  const nodeEvents = new EventRecorder(client, 'kubelet', nodeName);
+  const imageGC = startImageGC({
+    runtime: runtime.cri,
+    pinned: [PAUSE_IMAGE],
+    log: (m) => log.info(`image gc: ${m}`),
+    recordEvent: (type, reason, message) => void nodeEvents.record({ type, reason, message, involvedObject: { apiVersion: 'v1', kind: 'Node', name: nodeName, uid: nodeName } }),
+  });
   return {
     nodeName,
     runtime,
@@ -80,6 +89,7 @@ export async function startContainerdNode(config: ServerConfig, client: Client, 
       prober.close();
       podConfig.close();
       metrics.stop();
+      imageGC.stop();
       runtime.close();
       // Containers keep running under their shims: the next start adopts them.
       await containerd?.stop();

@@ -9,3 +9,7 @@ export {
   type PullAuth, type RegistriesConfig, type RegistryAuthEntry, type RegistryMirror, type RegistryTLS, type WriteHostsResult,
 } from './registries.js';
 export { containerdAnswers, listImages, runCtr, CtrError, CRI_NAMESPACE, type ListedImage } from './ctr.js';
+export {
+  ImageGCManager, startImageGC, defaultImageGCPolicy,
+  type FsStats, type ImageGCOptions, type ImageGCRuntime, type NodeEventRecorder, type RunningImageGC,
+} from './imageGC.js';
