@@ -80,6 +80,52 @@ describe('pod lifecycle in containerd', { skip }, () => {
     await c.kubectlOk(['delete', 'service', 'ready-svc']);
   });
 
+  it('securityContext, resources, env and volumes reach the container', async () => {
+    await c.kubectlOk(['create', 'secret', 'generic', 'creds', '--from-literal=password=s3cret']);
+    await applyObj(c, 'default', podObj('shaped', {
+      securityContext: { runAsUser: 1000, runAsGroup: 3000, fsGroup: 2000 },
+      initContainers: [{ name: 'init', image: 'busybox', command: ['sh', '-c', 'echo from-init > /work/init.txt'], volumeMounts: [{ name: 'work', mountPath: '/work' }] }],
+      containers: [{
+        name: 'main', image: 'busybox', command: ['sleep', '600'],
+        securityContext: { readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+        resources: { requests: { cpu: '100m', memory: '32Mi' }, limits: { cpu: '200m', memory: '64Mi' } },
+        env: [
+          { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+          { name: 'MEM_LIMIT', valueFrom: { resourceFieldRef: { resource: 'limits.memory', divisor: '1Mi' } } },
+          { name: 'PASSWORD', valueFrom: { secretKeyRef: { name: 'creds', key: 'password' } } },
+          { name: 'GREETING', value: 'hello-$(POD_NAME)' },
+        ],
+        volumeMounts: [
+          { name: 'work', mountPath: '/work' },
+          { name: 'info', mountPath: '/etc/podinfo' },
+          { name: 'secret', mountPath: '/etc/creds', readOnly: true },
+          { name: 'mem', mountPath: '/scratch' },
+        ],
+      }],
+      volumes: [
+        { name: 'work', emptyDir: {} },
+        { name: 'mem', emptyDir: { medium: 'Memory', sizeLimit: '8Mi' } },
+        { name: 'info', downwardAPI: { items: [{ path: 'labels', fieldRef: { fieldPath: 'metadata.labels' } }] } },
+        { name: 'secret', secret: { secretName: 'creds', defaultMode: 0o400 } },
+      ],
+    }, { tier: 'e2e' }));
+    await c.kubectlOk(['wait', '--for=condition=Ready', 'pod/shaped', '--timeout=60s'], { timeoutMs: 70_000 });
+    const sh = (cmd: string): Promise<string> => c.kubectlOk(['exec', 'shaped', '--', 'sh', '-c', cmd]);
+    assert.equal(await sh('id -u; id -g'), '1000\n3000\n');
+    assert.match(await sh('id -G'), /\b2000\b/);
+    assert.equal(await sh('cat /work/init.txt'), 'from-init\n');
+    assert.equal(await sh('echo $POD_NAME $MEM_LIMIT $PASSWORD $GREETING'), 'shaped 64 s3cret hello-shaped\n');
+    assert.equal(await sh('cat /etc/podinfo/labels'), 'tier="e2e"');
+    assert.equal(await sh('cat /etc/creds/password'), 's3cret');
+    assert.match(await sh('touch /rootfs-file 2>&1 || echo refused'), /refused/);
+    assert.match(await sh('grep " /scratch " /proc/mounts'), /tmpfs/);
+    assert.equal(await sh('cat /sys/fs/cgroup/memory/memory.limit_in_bytes'), `${64 * 1024 * 1024}\n`);
+    assert.equal(await sh('cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us'), '20000\n');
+    assert.equal((await pod('shaped')).status.qosClass, 'Burstable');
+    await c.kubectlOk(['delete', 'pod', 'shaped', '--grace-period=1']);
+    await c.kubectlOk(['delete', 'secret', 'creds']);
+  });
+
   it('a memory hog is OOMKilled', async () => {
     await applyObj(c, 'default', podObj('hog', {
       restartPolicy: 'Never',
