@@ -53,6 +53,8 @@ main(process.argv.slice(2)).catch((e: unknown) => {
     process.stderr.write(`skiff: ${e.message}\nRun 'skiff help' for usage.\n`);
     process.exit(2);
   }
-  process.stderr.write(`skiff: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  // A message says what went wrong and how to fix it; the stack is for skiff's developers.
+  const detail = e instanceof Error ? (process.env.SKIFF_DEBUG ? (e.stack ?? e.message) : e.message) : String(e);
+  process.stderr.write(`skiff: ${detail}\n`);
   process.exit(1);
 });
