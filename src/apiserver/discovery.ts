@@ -50,6 +50,8 @@ function subresourcesOf(info: ResourceInfo): Subresource[] {
   if (s.scale) out.push({ name: 'scale', kind: { group: 'autoscaling', version: 'v1', kind: 'Scale' }, verbs: ['get', 'patch', 'update'] });
   if (s.group === '' && s.plural === 'namespaces') out.push({ name: 'finalize', kind: self, verbs: ['update'] });
   for (const [name, sub] of Object.entries(s.postSubresources ?? {})) out.push({ name, kind: sub.kind, verbs: ['create'] });
+  // The TokenRequest API (handlers/serviceAccountToken.ts), served outside the strategies.
+  if (s.group === '' && s.plural === 'serviceaccounts') out.push({ name: 'token', kind: { group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest' }, verbs: ['create'] });
   if (s.group === '' && s.plural === 'pods') {
     // The streaming subresources (handlers/podStreams.ts), listed as upstream lists them.
     const core = (kind: string): Subresource['kind'] => ({ group: '', version: 'v1', kind });

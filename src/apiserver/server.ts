@@ -1,5 +1,6 @@
-// The HTTPS front door: client-certificate authentication, routing to discovery, OpenAPI,
-// health and resource handlers, and a graceful stop that lets in-flight writes finish.
+// The HTTPS front door: client-certificate and service-account-token authentication, routing
+// to discovery, OpenAPI, health and resource handlers, and a graceful stop that lets in-flight
+// writes finish.
 import { createServer as createHttpsServer, type Server } from 'node:https';
 import { ServerResponse, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
@@ -16,6 +17,8 @@ import { sendError, sendJson, sendText } from './http/respond.js';
 import { parseRequestPath } from './requestInfo.js';
 import { serveOpenApi } from './openapiRoutes.js';
 import { handleMetrics, isMetricsRequest } from './metrics/handler.js';
+import { handleServiceAccountToken, isServiceAccountTokenRequest } from './handlers/serviceAccountToken.js';
+import { authenticateServiceAccountToken, bearerToken } from './authn/tokenAuthenticator.js';
 
 export interface VersionInfo {
   major: string;
@@ -41,6 +44,8 @@ export interface ApiServerOptions {
 export interface User {
   name: string;
   groups: string[];
+  uid?: string;
+  extra?: Record<string, string[]>;
 }
 
 /** Paths anyone may read, as upstream's system:public-info-viewer role allows. */
@@ -114,7 +119,7 @@ export class ApiServer {
       const url = new URL(req.url ?? '/', 'https://localhost');
       const target = parseRequestPath(url.pathname);
       if (target.type === 'resource' && isPodStreamUpgrade(target)) {
-        if (!authenticate(req)) return writeStatusError(socket, errors.unauthorized());
+        if (!(authenticate(req) ?? (await this.bearerUser(req)))) return writeStatusError(socket, errors.unauthorized());
         return await this.podStreams.handle(req, socket, head, target, url);
       }
     } catch (e) {
@@ -135,7 +140,7 @@ export class ApiServer {
       if (this.stopping && !isWatch) {
         res.setHeader('Connection', 'close');
       }
-      const user = authenticate(req);
+      const user = authenticate(req) ?? (await this.bearerUser(req));
       if (!user && !publicPaths.has(url.pathname)) throw errors.unauthorized();
       await this.route(req, res, url);
     } catch (e) {
@@ -143,6 +148,22 @@ export class ApiServer {
     } finally {
       if (!isWatch && --this.inFlight === 0 && this.drained) this.drained();
     }
+  }
+
+  /**
+   * Service account tokens (`Authorization: Bearer <jwt>`), tried after the client
+   * certificate as upstream's union authenticator does; any failure is a plain 401.
+   */
+  private async bearerUser(req: IncomingMessage): Promise<User | undefined> {
+    const tokens = this.opts.deps.serviceAccountTokens;
+    const token = bearerToken(req.headers.authorization);
+    if (!tokens || !token) return undefined;
+    const { registry, objects } = this.opts.deps;
+    const result = await authenticateServiceAccountToken(token, tokens, async (resource, namespace, name) => {
+      const info = registry.lookup('', 'v1', resource);
+      return info ? (await objects.tryGet(info, namespace || undefined, name))?.obj : undefined;
+    });
+    return 'user' in result ? result.user : undefined;
   }
 
   /**
@@ -194,6 +215,7 @@ export class ApiServer {
         const info = deps.registry.lookup(target.group, target.version, target.resource);
         if (!info) throw notFoundPath();
         if (isPodStream(target)) return handlePodStream({ deps, req, res, url, target, info, warnings: [] });
+        if (isServiceAccountTokenRequest(target)) return handleServiceAccountToken({ deps, req, res, url, target, info, warnings: [] });
         return handleResource({ deps, req, res, url, target, info, warnings: [] });
       }
       default:

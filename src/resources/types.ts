@@ -38,6 +38,8 @@ export interface ScaleSpec {
 export interface AdmissionContext {
   /** Lists every stored object of a resource (all namespaces), e.g. to find used clusterIPs. */
   listAll(group: string, resource: string): Promise<KubeObject[]>;
+  /** Reads one stored object, undefined when absent (the pod's ServiceAccount). Optional: without it, listAll is searched. */
+  get?(group: string, resource: string, namespace: string | undefined, name: string): Promise<KubeObject | undefined>;
   /** Options of this server (service CIDR, node port range …). */
   readonly options: ClusterOptions;
 }

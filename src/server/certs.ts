@@ -1,9 +1,11 @@
 // The cluster's PKI, created on first start under <data-dir>/tls: a CA, the API server's
 // serving certificate and the admin client certificate (CN skiff-admin, O system:masters),
-// all ECDSA P-256 like k3s. Later starts reuse them, so kubeconfigs stay valid.
+// all ECDSA P-256 like k3s. Later starts reuse them, so kubeconfigs stay valid. Beside them,
+// the service account signing key (tls/service-account.key, P-256 → ES256 tokens), added to
+// older data dirs on their next start.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { webcrypto } from 'node:crypto';
+import { generateKeyPairSync, webcrypto } from 'node:crypto';
 
 export interface Pki {
   caCert: string;
@@ -11,6 +13,8 @@ export interface Pki {
   servingKey: string;
   adminCert: string;
   adminKey: string;
+  /** PEM (PKCS#8) private key that signs service account tokens. */
+  serviceAccountKey: string;
 }
 
 const files = {
@@ -31,7 +35,23 @@ function pem(label: string, der: ArrayBuffer): string {
   return `-----BEGIN ${label}-----\n${b64}${b64.endsWith('\n') ? '' : '\n'}-----END ${label}-----\n`;
 }
 
+/** The service account signing key, created once (kube-apiserver's --service-account-key-file). */
+function ensureServiceAccountKey(tls: string): string {
+  const file = join(tls, 'service-account.key');
+  if (existsSync(file)) return readFileSync(file, 'utf8');
+  mkdirSync(tls, { recursive: true, mode: 0o700 });
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const pemText = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  writeFileSync(file, pemText, { mode: 0o600 });
+  return pemText;
+}
+
 export async function ensurePki(dir: string, sans: { dns: string[]; ips: string[] }, log: (msg: string) => void): Promise<Pki> {
+  const pki = await ensureCertificates(dir, sans, log);
+  return { ...pki, serviceAccountKey: ensureServiceAccountKey(join(dir, 'tls')) };
+}
+
+async function ensureCertificates(dir: string, sans: { dns: string[]; ips: string[] }, log: (msg: string) => void): Promise<Omit<Pki, 'serviceAccountKey'>> {
   const tls = join(dir, 'tls');
   const path = (k: keyof typeof files): string => join(tls, files[k]);
   if (Object.keys(files).every((k) => existsSync(path(k as keyof typeof files)))) {

@@ -15,6 +15,7 @@ import { podGCController } from '../controllers/podgc/controller.js';
 import { endpointSliceController } from '../controllers/endpointslice/controller.js';
 import { endpointsController } from '../controllers/endpoints/controller.js';
 import { serviceAccountController } from '../controllers/serviceaccount/controller.js';
+import { rootCACertPublisherController } from '../controllers/rootcacertpublisher/controller.js';
 import { namespaceController } from '../controllers/namespace/controller.js';
 import { nodeLifecycleController } from '../controllers/nodelifecycle/controller.js';
 import { pvClaimBinderController, pvVolumeBinderController } from '../controllers/pvbinder/controller.js';
@@ -62,6 +63,8 @@ export interface ControllerManagerOptions {
   nodeMonitorGracePeriodMs?: number;
   /** Informers shared with the scheduler: one cache and one watch per resource in this process. */
   informers?: SharedInformers;
+  /** The cluster CA (PEM) the root-ca-cert-publisher puts in every namespace's kube-root-ca.crt. */
+  rootCACert?: string;
 }
 
 export function startControllerManager(client: Client, log: Logger, opts: ControllerManagerOptions = {}): ControlPlane {
@@ -87,6 +90,7 @@ export function startControllerManager(client: Client, log: Logger, opts: Contro
       manager.add(endpointSliceController);
       manager.add(endpointsController);
       manager.add(serviceAccountController);
+      if (opts.rootCACert) manager.add(rootCACertPublisherController(opts.rootCACert));
       manager.add(namespaceController);
       manager.add(nodeLifecycleController({ nodeMonitorGracePeriodMs: opts.nodeMonitorGracePeriodMs }));
       manager.add(pvClaimBinderController);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { ApiServer, type VersionInfo } from '../apiserver/server.js';
 import { ResourceRegistry, type ResourceInfo } from '../apiserver/registry.js';
 import { ResourceStore } from '../apiserver/storage/resourceStore.js';
+import { ServiceAccountTokens } from '../apiserver/authn/serviceAccountTokens.js';
 import type { ApiDeps, SchemaLookup } from '../apiserver/handlers/context.js';
 import { createOpenApiDocs } from '../apiserver/openapi/index.js';
 import { updateManagedFields } from '../machinery/apply/index.js';
@@ -70,6 +71,11 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
       const info = gv && registry.lookup(group, gv.version, resource);
       return info ? (await objects.list(info, undefined)).items : [];
     },
+    get: async (group: string, resource: string, namespace: string | undefined, name: string) => {
+      const gv = registry.groupVersions.find((g) => g.group === group);
+      const info = gv && registry.lookup(group, gv.version, resource);
+      return info ? (await objects.tryGet(info, namespace, name))?.obj : undefined;
+    },
   };
   objects = new ResourceStore(store, registry, admission, (info, live, updated, manager, subresource) => {
     const schema = schemaFor(info);
@@ -87,7 +93,8 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     const node = podStreamNodes?.containerd;
     return node && node.nodeName === nodeName ? criPodStreams(node.runtime) : undefined;
   };
-  const deps: ApiDeps = { registry, objects, store, schemaFor, openapi: createOpenApiDocs(allStrategies), log: log.error, podStreams, metrics: deferredMetrics(() => podStreamNodes?.containerd?.metrics) };
+  const serviceAccountTokens = new ServiceAccountTokens({ signingKeyPem: pki.serviceAccountKey, issuer: `https://kubernetes.default.svc.${config.clusterDomain}` });
+  const deps: ApiDeps = { registry, objects, store, schemaFor, openapi: createOpenApiDocs(allStrategies), log: log.error, podStreams, metrics: deferredMetrics(() => podStreamNodes?.containerd?.metrics), serviceAccountTokens };
   const api = new ApiServer({
     deps,
     tls: { key: pki.servingKey, cert: pki.servingCert, ca: pki.caCert },
@@ -106,7 +113,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
   const informersStop = new AbortController();
   setMaxListeners(0, informersStop.signal); // every shared informer listens for it
   const informers = controlClient ? { factory: new SharedInformerFactory(controlClient, { onError: (e) => log.debug(`informer: ${e instanceof Error ? e.message : String(e)}`) }), signal: informersStop.signal } : undefined;
-  const controllers = controlClient ? startControllerManager(controlClient, log, { nodeMonitorGracePeriodMs: config.nodeMonitorGracePeriodSeconds * 1000, informers }) : undefined;
+  const controllers = controlClient ? startControllerManager(controlClient, log, { nodeMonitorGracePeriodMs: config.nodeMonitorGracePeriodSeconds * 1000, informers, rootCACert: pki.caCert }) : undefined;
   const scheduler = controlClient ? startScheduler(controlClient, log, informers) : undefined;
   const nodeClient = config.simNodes > 0 || !config.disableAgent ? loopbackClient(api, `kubelet/${'v1.33.0'} (skiff)`) : undefined;
   let nodes: NodeSide | undefined;

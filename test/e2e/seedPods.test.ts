@@ -14,6 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import { kubectlPath, repoRoot, run, type KubectlVersion } from '../support/cluster.js';
 import { containerdSkipReason, startContainerdCluster, type ContainerdCluster } from '../support/containerdCluster.js';
 import { eventually, getJson, isReady, podsOf, type Pod } from '../support/workloads.js';
+import { rawApi } from '../support/rawApi.js';
 
 const seed = (f: string): string => join(repoRoot(), 'test', 'fixtures', 'seed', f);
 const skip = containerdSkipReason();
@@ -87,12 +88,28 @@ describe('seed pods in containerd', { skip }, () => {
       }
     });
 
+    it('each pod sees its service account token, the cluster CA and its namespace, and the token works', async () => {
+      const pod = pods[0];
+      const dir = '/var/run/secrets/kubernetes.io/serviceaccount';
+      assert.equal(await c.kubectlOk(['exec', pod.metadata.name, '--', 'ls', dir]), 'ca.crt\nnamespace\ntoken\n');
+      assert.equal(await c.kubectlOk(['exec', pod.metadata.name, '--', 'cat', `${dir}/namespace`]), 'default');
+      assert.equal(await c.kubectlOk(['exec', pod.metadata.name, '--', 'cat', `${dir}/ca.crt`]), readFileSync(join(c.dataDir, 'tls', 'ca.crt'), 'utf8'));
+      const token = await c.kubectlOk(['exec', pod.metadata.name, '--', 'cat', `${dir}/token`]);
+      const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as { sub: string; 'kubernetes.io': { pod: { name: string; uid: string }; node: { name: string } } };
+      assert.equal(claims.sub, 'system:serviceaccount:default:default');
+      assert.deepEqual(claims['kubernetes.io'].pod, { name: pod.metadata.name, uid: pod.metadata.uid });
+      assert.equal(claims['kubernetes.io'].node.name, pod.spec.nodeName);
+      // busybox has no TLS client: the host presents the pod's token as the pod would.
+      const asPod = await rawApi(c.url, c.dataDir).req('GET', '/api/v1/namespaces/default/pods', { anonymous: true, headers: { Authorization: `Bearer ${token}` } });
+      assert.equal(asPod.status, 200);
+    });
+
     it('kubectl top shows the node and the pods from CRI stats', async () => {
       const top = await eventually(async () => {
         const r = await c.kubectl(['top', 'pods', '-l', 'app=nginx', '--no-headers']);
         return r.code === 0 && r.stdout.trim().split('\n').length === 3 ? r.stdout : undefined;
       }, 'pod metrics', 60_000);
-      for (const line of top.trim().split('\n')) assert.match(line, /^nginx-deployment-\S+\s+\d+m\s+\d+Mi$/);
+      for (const line of top.trim().split('\n')) assert.match(line.trim(), /^nginx-deployment-\S+\s+\d+m\s+\d+Mi$/);
       const node = await c.kubectlOk(['top', 'node', '--no-headers']);
       assert.match(node, /^\S+\s+\d+m\s+\d+%\s+\d+Mi\s+\d+%/);
     });

@@ -70,7 +70,12 @@ describe('kubectl apply and friends on the seed manifests', () => {
         it('applies every seed manifest, and applying again reports unchanged', async () => {
           await ok(['create', 'namespace', ns]);
           assert.deepEqual(lines(await ok(['apply', '-n', ns, ...seedArgs(namespacedSeed)])), seedObjects.map((o) => `${o} created`));
-          assert.deepEqual(lines(await ok(['apply', '-n', ns, ...seedArgs(namespacedSeed)])), seedObjects.map((o) => `${o} unchanged`));
+          // Except the pod that lists volumes: its live spec also has the kube-api-access volume and
+          // mount the ServiceAccount admission added, so kubectl's three-way patch carries
+          // `$setElementOrder` directives (the live lists are longer) and is not "{}": upstream
+          // kubectl reports that pod as configured too, while the patch changes nothing.
+          const reapplied = seedObjects.map((o) => `${o} ${o === 'pod/configmap-demo-pod' ? 'configured' : 'unchanged'}`);
+          assert.deepEqual(lines(await ok(['apply', '-n', ns, ...seedArgs(namespacedSeed)])), reapplied);
           const cm = await getJson(v, ns, 'configmap/game-demo');
           assert.equal(cm.data?.player_initial_lives, '3');
           assert.match(cm.data?.['game.properties'] ?? '', /^enemy\.types=aliens,monsters\n/);

@@ -4,11 +4,12 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { FakeClock } from '../../client/testing/fakeClock.js';
 import type { FakeClient } from '../../client/testing/fakeClient.js';
+import type { CreateOptions, GroupVersionResource } from '../../client/types.js';
 import type { KubeObject } from '../../machinery/types.js';
 import { ContainerConfigError } from './errors.js';
-import { createPodConfigSource } from './index.js';
+import { createPodConfigSource, PodConfigSourceImpl } from './index.js';
 import { GVR } from './lookup.js';
-import { configMap, eventually, pod, seededClient, tempRoot } from './testing/fixtures.js';
+import { configMap, eventually, pod, seededClient, tempRoot, TokenFakeClient } from './testing/fixtures.js';
 import type { PodConfigSource, PodConfigSourceOptions } from './types.js';
 
 function source(t: { after: (fn: () => void) => void }, client: FakeClient, root: string, extra: Partial<PodConfigSourceOptions> = {}): PodConfigSource {
@@ -163,4 +164,58 @@ test('the periodic resync updates configMap and downwardAPI files in place; clea
   await assert.rejects(fs.stat(dir), { code: 'ENOENT' });
   s.close();
   assert.equal(clock.pending(), 0);
+});
+
+/** TokenRequest answers on the test's clock, so lifetimes and renewals are in fake time. */
+class ClockedTokenClient extends TokenFakeClient {
+  readonly requests: KubeObject[] = [];
+  constructor(private readonly tokenClock: FakeClock) {
+    super();
+  }
+  override async create<T extends KubeObject>(gvr: GroupVersionResource, obj: T, o: CreateOptions = {}): Promise<T> {
+    if (o.subresource !== 'token') return super.create(gvr, obj, o);
+    this.requests.push(obj);
+    const seconds = (obj.spec as { expirationSeconds: number }).expirationSeconds;
+    return { ...obj, status: { token: `token-${this.requests.length}`, expirationTimestamp: new Date(this.tokenClock.now() + seconds * 1000).toISOString() } } as T;
+  }
+}
+
+test('the kube-api-access token is requested bound to the pod and renewed in place at 80% of its lifetime', async (t) => {
+  const root = await tempRoot(t);
+  const clock = new FakeClock();
+  const tokens = new ClockedTokenClient(clock);
+  const client = await seededClient(tokens);
+  await configMap(client, 'kube-root-ca.crt', { 'ca.crt': 'CA PEM' });
+  const volume = {
+    name: 'kube-api-access-abcde',
+    projected: {
+      defaultMode: 0o644,
+      sources: [
+        { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
+        { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+        { downwardAPI: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
+      ],
+    },
+  };
+  const created = await client.create(GVR.pods, pod({ volumes: [volume] }));
+  const s = new PodConfigSourceImpl({ client, root, nodeName: 'node-1', clusterDomain: 'cluster.local', tmpfs: false, clock, resyncMs: 60_000 });
+  t.after(() => s.close());
+  await s.preparePod(created);
+  assert.deepEqual(tokens.requests[0].spec, {
+    audiences: [],
+    expirationSeconds: 3607,
+    boundObjectRef: { apiVersion: 'v1', kind: 'Pod', name: 'web', uid: created.metadata.uid },
+  });
+  const dir = path.join(s.podDir(created.metadata.uid ?? ''), 'volumes/kubernetes.io~projected/kube-api-access-abcde');
+  const read = (f: string): Promise<string> => fs.readFile(path.join(dir, f), 'utf8');
+  assert.deepEqual([await read('token'), await read('ca.crt'), await read('namespace')], ['token-1', 'CA PEM', 'default']);
+  // 48 min is under 80% of 3607 s (48 min 6 s): a resync asks for nothing.
+  await clock.advance(48 * 60_000);
+  await s.resyncNow();
+  assert.equal(tokens.requests.length, 1);
+  // Past it, the resync asks again and swaps the file in place.
+  await clock.advance(10_000);
+  await s.resyncNow();
+  assert.equal(tokens.requests.length, 2);
+  assert.equal(await read('token'), 'token-2');
 });

@@ -3,7 +3,7 @@
 // with the kubelet's text unless the source is optional (then it projects nothing); items
 // naming a missing key fail unless optional. Projected sources collect every error and
 // report them together (utilerrors.NewAggregate).
-import { isMethodNotSupported, isNotFound } from '../../client/errors.js';
+import { ApiError, isMethodNotSupported, isNotFound } from '../../client/errors.js';
 import type { Client } from '../../client/types.js';
 import { num, record, records, str } from '../../machinery/jsonAccess.js';
 import type { KubeObject } from '../../machinery/types.js';
@@ -126,8 +126,10 @@ interface IssuedToken {
 /**
  * Bound service account tokens through the TokenRequest API (serviceaccounts/<sa>/token),
  * cached per pod volume and renewed like the kubelet's token manager: once 80% of the
- * lifetime has passed or the token is older than 24 h. A server without the subresource
- * fails the volume with a message naming it; no placeholder token is ever written.
+ * lifetime has passed or the token is older than 24 h (the periodic resync asks, so refreshes
+ * happen in place). The request binds the token to the pod (boundObjectRef with its uid), for
+ * the volume's audience (none: the API server's) and expirationSeconds. A server without the
+ * subresource fails the volume with a message naming it; no placeholder token is ever written.
  */
 export class TokenCache {
   private readonly issued = new Map<string, IssuedToken>();
@@ -154,7 +156,11 @@ export class TokenCache {
     try {
       resp = await ctx.client.create(GVR.serviceAccounts, request, { namespace: ns(ctx), subresource: 'token' });
     } catch (err) {
-      if (!isNotFound(err) && !isMethodNotSupported(err)) throw new Error(`failed to fetch token: ${errorText(err)}`);
+      // A server without the subresource answers 405, or a 404 naming no object (or `<sa>/token`);
+      // a 404 naming the ServiceAccount or the pod is the server's own answer, passed on as is.
+      const named = err instanceof ApiError ? (err.status.details?.name ?? '') : '';
+      const apiMissing = isMethodNotSupported(err) || (isNotFound(err) && (named === '' || named.includes('/')));
+      if (!apiMissing) throw new Error(`failed to fetch token: ${errorText(err)}`);
       if (!(await ctx.lookup.getOrUndefined(GVR.serviceAccounts, sa, ns(ctx)))) throw new Error(`failed to fetch token: serviceaccounts "${sa}" not found`);
       throw new Error(`failed to fetch token: the API server does not offer the TokenRequest API (serviceaccounts/token), which projected serviceAccountToken volumes need`);
     }

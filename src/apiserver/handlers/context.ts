@@ -11,6 +11,7 @@ import type { ResourceRequest } from '../requestInfo.js';
 import type { ResourceStore } from '../storage/resourceStore.js';
 import type { PodStreamBackend } from '../streaming/types.js';
 import type { MetricsProvider } from '../metrics/types.js';
+import type { ServiceAccountTokens } from '../authn/serviceAccountTokens.js';
 
 export interface SchemaLookup {
   registry: SchemaRegistry;
@@ -28,6 +29,8 @@ export interface ApiDeps {
   podStreams?: (nodeName: string) => PodStreamBackend | undefined;
   /** CPU/memory rates for metrics.k8s.io; unset (e.g. simulated nodes only): the API lists nothing. */
   metrics?: MetricsProvider;
+  /** Signs TokenRequest tokens and checks `Authorization: Bearer` ones; unset: neither is served. */
+  serviceAccountTokens?: ServiceAccountTokens;
 }
 
 export interface RequestContext {

@@ -10,6 +10,7 @@ import type { AdmissionContext, ResourceStrategy } from '../types.js';
 import { admitPodDefaults, defaultPod, podQOSClass, podSpecOf } from './podDefaults.js';
 import { validatePodSpec } from './podSpec.js';
 import { podBinding, podEviction } from './podSubresources.js';
+import { admitPodServiceAccount } from './podServiceAccount.js';
 import { podTable } from './podTable.js';
 import { validatePodUpdate } from './podUpdate.js';
 import { rfc3339 } from '../../machinery/time.js';
@@ -142,11 +143,15 @@ export const podStrategy = {
   },
 
   /**
-   * Priority admission runs on creates only. Binding writes also arrive without `old`, but
-   * carry the stored resourceVersion, which a create never has (the store refuses it).
+   * Priority and ServiceAccount admission run on creates only. Binding writes also arrive
+   * without `old`, but carry the stored resourceVersion, which a create never has (the store
+   * refuses it).
    */
   async admit(obj: KubeObject, old: KubeObject | undefined, ctx: AdmissionContext): Promise<FieldError[]> {
-    if (old === undefined && obj.metadata.resourceVersion === undefined) await admitPodPriority(obj, ctx);
+    if (old === undefined && obj.metadata.resourceVersion === undefined) {
+      await admitPodPriority(obj, ctx);
+      await admitPodServiceAccount(obj, ctx);
+    }
     return [];
   },
 

@@ -14,7 +14,7 @@ const generatedSuffixLength = 5;
  * admission.NewForbidden names the object as the request did: its name, else its
  * generateName (admission runs before upstream generates the name; here it already has one).
  */
-function requestedName(pod: KubeObject): string {
+export function requestedName(pod: KubeObject): string {
   const { name = '', generateName } = pod.metadata;
   if (generateName && name.startsWith(generateName) && name.length === generateName.length + generatedSuffixLength) return generateName;
   return name || generateName || 'Unknown';
