@@ -1,4 +1,4 @@
-// `npm run bench [-- --json] [-- --only api,list,watch,sched]`: skiff's API server measured
+// `npm run bench [-- --json] [-- --only api,list,watch,sched,pods]`: skiff's API server measured
 // against raw baselines taken in the same run (ratios, never absolute pass/fail).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { benchClient, percentile, type BenchClient } from './client.js';
 import { repoRoot } from '../test/support/cluster.js';
+import { benchPodStart } from './podStart.js';
 
 type Results = Record<string, number>;
 const args = process.argv.slice(2);
@@ -14,6 +15,18 @@ const json = args.includes('--json');
 const onlyArg = args.find((a) => a.startsWith('--only'));
 const only = onlyArg ? (onlyArg.includes('=') ? onlyArg.split('=')[1] : args[args.indexOf(onlyArg) + 1]).split(',') : undefined;
 const want = (g: string): boolean => !only || only.includes(g);
+/** `--name value` or `--name=value`. */
+const option = (name: string): string | undefined => {
+  const a = args.find((x) => x === `--${name}` || x.startsWith(`--${name}=`));
+  if (!a) return undefined;
+  return a.includes('=') ? a.slice(a.indexOf('=') + 1) : args[args.indexOf(a) + 1];
+};
+// `--cpu-prof DIR`: the server under test writes a V8 CPU profile there when it stops.
+const cpuProfDir = option('cpu-prof');
+// `--node-args "--trace-gc …"`: extra Node.js flags for the server under test.
+const serverNodeArgs = option('node-args');
+const schedNodes = Number(option('nodes') ?? 5000);
+const schedPods = Number(option('pods') ?? 10000);
 const say = (msg: string): void => {
   if (!json) process.stdout.write(`${msg}\n`);
   else process.stderr.write(`${msg}\n`);
@@ -23,6 +36,13 @@ const round = (n: number, d = 1): number => Math.round(n * 10 ** d) / 10 ** d;
 function rssMb(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : NaN;
+}
+
+/** CPU seconds (user + system) the process has used, from /proc/<pid>/stat (clock ticks of 1/100 s). */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 const payload = (i: number): Record<string, unknown> => ({
@@ -46,13 +66,20 @@ function rawSqliteInsertRate(dir: string, n: number): number {
 }
 
 async function startServer(dataDir: string, extraArgs: string[] = ['--disable-controller-manager']): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
-  const proc = spawn(process.execPath, [join(repoRoot(), 'bin', 'skiff.js'), 'server', '--data-dir', dataDir, '--https-port', '0', '--bind-address', '127.0.0.1', '--runtime', 'sim', '--disable-agent', '--log-level', 'error', ...extraArgs], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const nodeArgs = [...(cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : []), ...(serverNodeArgs?.split(' ').filter(Boolean) ?? [])];
+  const proc = spawn(process.execPath, [...nodeArgs, join(repoRoot(), 'bin', 'skiff.js'), 'server', '--data-dir', dataDir, '--https-port', '0', '--bind-address', '127.0.0.1', '--runtime', 'sim', '--disable-agent', '--log-level', 'error', ...extraArgs], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
+    let found = false;
     proc.stdout!.on('data', (d: Buffer) => {
+      // After the address line the server's stdout (e.g. --trace-gc lines) goes to stderr.
+      if (found) return void process.stderr.write(d);
       out += d.toString();
       const m = /API server at (https:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]);
+      if (m) {
+        found = true;
+        resolve(m[1]);
+      }
     });
     proc.on('exit', (c) => reject(new Error(`server exited ${c}`)));
   });
@@ -183,8 +210,8 @@ async function benchWatch(url: string, dataDir: string, c: BenchClient, res: Res
  * read from one watch each, so polling never loads the server.
  */
 async function benchScheduler(dir: string, res: Results): Promise<void> {
-  const nodes = 5000;
-  const pods = 10000;
+  const nodes = schedNodes;
+  const pods = schedPods;
   const dataDir = join(dir, 'sched');
   const t0 = performance.now();
   const server = await startServer(dataDir, ['--sim-nodes', String(nodes)]);
@@ -200,7 +227,15 @@ async function benchScheduler(dir: string, res: Results): Promise<void> {
     while (!nodesReadyAt) await new Promise((r) => setTimeout(r, 100));
     stopNodes();
     res.sim_nodes_ready_s = round((nodesReadyAt - t0) / 1000, 2);
-    say(`${nodes} simulated nodes Ready ${res.sim_nodes_ready_s} s after the server process started`);
+    res.sim_nodes_ready_cpu_s = round(cpuSeconds(server.pid), 1);
+    say(`${nodes} simulated nodes Ready ${res.sim_nodes_ready_s} s after the server process started (server CPU ${res.sim_nodes_ready_cpu_s} s)`);
+
+    // The steady cost of the nodes alone (Lease renewals, status checks, the node controller):
+    // server CPU per wall second over 10 s, a rate set by the work, not by the machine's load.
+    const idleFrom = { wall: performance.now(), cpu: cpuSeconds(server.pid) };
+    await new Promise((r) => setTimeout(r, 10_000));
+    res.sim_nodes_idle_cpu_pct = round((100 * (cpuSeconds(server.pid) - idleFrom.cpu)) / ((performance.now() - idleFrom.wall) / 1000));
+    say(`${nodes} idle simulated nodes: the server uses ${res.sim_nodes_idle_cpu_pct}% of a CPU`);
 
     const bound = new Set<string>();
     const running = new Set<string>();
@@ -219,6 +254,7 @@ async function benchScheduler(dir: string, res: Results): Promise<void> {
       if (running.size >= pods && !runningAt) runningAt = performance.now();
     });
     const t1 = performance.now();
+    const cpu1 = cpuSeconds(server.pid);
     const r = await c.req('POST', '/apis/apps/v1/namespaces/default/deployments', {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
@@ -231,9 +267,12 @@ async function benchScheduler(dir: string, res: Results): Promise<void> {
     stopPods();
     res.sched_pods_per_s = round(bound.size / ((lastBind - firstBind) / 1000 || 1));
     res.sim_pods_running_s = round(((runningAt || performance.now()) - t1) / 1000, 2);
+    // Server CPU time from the Deployment's create to the last pod Running: unlike the wall
+    // times above it does not depend on what else the machine is running.
+    res.sim_pods_running_cpu_s = round(cpuSeconds(server.pid) - cpu1, 1);
     res.rss_5k_nodes_mb = round(rssMb(server.pid));
     say(`scheduler: ${bound.size} pods bound at ${res.sched_pods_per_s} pods/s (first to last bind, pods created by the ReplicaSet controller as fast as it goes)`);
-    say(`Deployment of ${pods} replicas: all Running ${res.sim_pods_running_s} s after the create (${running.size} seen Running)`);
+    say(`Deployment of ${pods} replicas: all Running ${res.sim_pods_running_s} s after the create (${running.size} seen Running; server CPU ${res.sim_pods_running_cpu_s} s)`);
     say(`server RSS with ${nodes} nodes and ${pods} pods: ${res.rss_5k_nodes_mb} MB`);
   } finally {
     c.agent.destroy();
@@ -251,6 +290,7 @@ async function main(): Promise<void> {
     }
     if (want('api') || want('list') || want('watch')) await benchApiServer(dir, res);
     if (want('sched')) await benchScheduler(dir, res);
+    if (want('pods')) await benchPodStart(dir, res, say);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

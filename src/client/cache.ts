@@ -41,8 +41,14 @@ export class ObjectCache<T extends KubeObject> {
     const old = this.items.get(key);
     this.items.set(key, obj);
     for (const [name, fn] of this.indexers) {
-      if (old) this.unindex(name, fn(old), key);
-      this.index(name, fn(obj), key);
+      const values = fn(obj);
+      if (old) {
+        // Most updates keep their index values (a pod stays in its namespace, on its node).
+        const before = fn(old);
+        if (sameValues(before, values)) continue;
+        this.unindex(name, before, key);
+      }
+      this.index(name, values, key);
     }
     return old;
   }
@@ -77,8 +83,10 @@ export class ObjectCache<T extends KubeObject> {
 
   /** Objects whose index function yields `value`. */
   byIndex(name: string, value: string): T[] {
+    const idx = this.indices.get(name);
+    if (!idx) throw new Error(`index "${name}" does not exist`);
     const out: T[] = [];
-    for (const key of this.indexKeys(name, value)) {
+    for (const key of idx.get(value) ?? []) {
       const obj = this.items.get(key);
       if (obj) out.push(obj);
     }
@@ -105,4 +113,10 @@ export class ObjectCache<T extends KubeObject> {
       if (set.size === 0) idx.delete(v);
     }
   }
+}
+
+function sameValues(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

@@ -22,10 +22,38 @@ interface Walk {
   typeErrors: string[];
 }
 
-/** Go's struct-field error context: the innermost struct type and the JSON field names from the root. */
+/**
+ * Where a value sits, as parent links: every field of every request body is walked, and
+ * its path is only spelled out when something is reported there.
+ */
+interface PathNode {
+  readonly parent: PathNode | undefined;
+  readonly seg: string;
+  /** `field` joins with a dot unless first, `entry` (map key) always with a dot, `index` as `[i]`. */
+  readonly kind: 'field' | 'entry' | 'index';
+}
+
+function pathText(p: PathNode | undefined): string {
+  if (!p) return '';
+  const parent = pathText(p.parent);
+  if (p.kind === 'index') return `${parent}[${p.seg}]`;
+  return p.kind === 'field' && parent === '' ? p.seg : `${parent}.${p.seg}`;
+}
+
+/**
+ * Go's struct-field error context: the innermost struct type and the JSON field names from
+ * the root (this field's and its parents'). Undefined at the root.
+ */
 interface GoContext {
-  struct: string;
-  fields: readonly string[];
+  readonly parent: GoContext | undefined;
+  readonly field: string;
+  readonly struct: string;
+}
+
+function fieldNames(go: GoContext | undefined): string[] {
+  const out: string[] = [];
+  for (let x = go; x; x = x.parent) out.push(x.field);
+  return out.reverse();
 }
 
 interface Resolved {
@@ -42,11 +70,23 @@ const rfc3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:
 
 export function checkAndPrune(obj: unknown, lookup: { registry: SchemaRegistry; ref: string }): PruneResult {
   const w: Walk = { reg: lookup.registry, unknown: [], typeErrors: [] };
-  walk(w, obj, { $ref: lookup.ref }, '', { struct: '', fields: [] }, true);
+  walk(w, obj, { $ref: lookup.ref }, undefined, undefined, true);
   return { unknown: w.unknown, typeErrors: w.typeErrors };
 }
 
+/** resolve() is pure per (registry, node): remembered, as every value of a body resolves its node. */
+const resolvedCache = new WeakMap<SchemaRegistry, WeakMap<SchemaNode, Resolved>>();
+
 function resolve(reg: SchemaRegistry, node: SchemaNode | undefined): Resolved {
+  if (!node) return { node: undefined, name: '', preserve: false };
+  let byNode = resolvedCache.get(reg);
+  if (!byNode) resolvedCache.set(reg, (byNode = new WeakMap()));
+  let r = byNode.get(node);
+  if (!r) byNode.set(node, (r = resolveUncached(reg, node)));
+  return r;
+}
+
+function resolveUncached(reg: SchemaRegistry, node: SchemaNode | undefined): Resolved {
   let n = node;
   let name = '';
   let preserve = node?.['x-kubernetes-preserve-unknown-fields'] === true;
@@ -58,7 +98,7 @@ function resolve(reg: SchemaRegistry, node: SchemaNode | undefined): Resolved {
   return { node: n, name, preserve };
 }
 
-function walk(w: Walk, value: unknown, schema: SchemaNode | undefined, path: string, go: GoContext, root: boolean): void {
+function walk(w: Walk, value: unknown, schema: SchemaNode | undefined, path: PathNode | undefined, go: GoContext | undefined, root: boolean): void {
   // null decodes to the zero value of any Go type: never an error.
   if (value === null || value === undefined) return;
   const r = resolve(w.reg, schema);
@@ -74,12 +114,12 @@ function walk(w: Walk, value: unknown, schema: SchemaNode | undefined, path: str
       if (!isPlainObject(value)) return typeError(w, value, r, go);
       if (node.properties) return walkStruct(w, value, node, r, path, go, root);
       if (node.additionalProperties) {
-        for (const [k, v] of Object.entries(value)) walk(w, v, node.additionalProperties, `${path}.${k}`, go, false);
+        for (const [k, v] of Object.entries(value)) walk(w, v, node.additionalProperties, { parent: path, seg: k, kind: 'entry' }, go, false);
       }
       return;
     case 'array':
       if (!Array.isArray(value)) return typeError(w, value, r, go);
-      value.forEach((item, i) => walk(w, item, node.items, `${path}[${i}]`, go, false));
+      value.forEach((item, i) => walk(w, item, node.items, { parent: path, seg: String(i), kind: 'index' }, go, false));
       return;
     case 'string':
       if (typeof value !== 'string') {
@@ -109,14 +149,14 @@ function walk(w: Walk, value: unknown, schema: SchemaNode | undefined, path: str
   }
 }
 
-function walkStruct(w: Walk, value: Record<string, unknown>, node: SchemaNode, r: Resolved, path: string, go: GoContext, root: boolean): void {
+function walkStruct(w: Walk, value: Record<string, unknown>, node: SchemaNode, r: Resolved, path: PathNode | undefined, go: GoContext | undefined, root: boolean): void {
   const props = node.properties ?? {};
   const struct = shortName(r.name);
   for (const key of Object.keys(value)) {
-    const fieldPath = path === '' ? key : `${path}.${key}`;
+    const fieldPath: PathNode = { parent: path, seg: key, kind: 'field' };
     const prop = Object.prototype.hasOwnProperty.call(props, key) ? props[key] : undefined;
     if (prop) {
-      walk(w, value[key], prop, fieldPath, { struct, fields: [...go.fields, key] }, false);
+      walk(w, value[key], prop, fieldPath, { parent: go, field: key, struct }, false);
       continue;
     }
     if (root && (key === 'apiVersion' || key === 'kind')) continue;
@@ -126,7 +166,7 @@ function walkStruct(w: Walk, value: Record<string, unknown>, node: SchemaNode, r
       continue;
     }
     delete value[key];
-    w.unknown.push(fieldPath);
+    w.unknown.push(pathText(fieldPath));
   }
 }
 
@@ -134,12 +174,12 @@ function pushError(w: Walk, msg: string): void {
   w.typeErrors.push(msg);
 }
 
-function typeError(w: Walk, value: unknown, r: Resolved, go: GoContext, what = jsonKind(value)): void {
+function typeError(w: Walk, value: unknown, r: Resolved, go: GoContext | undefined, what = jsonKind(value)): void {
   const type = goTypeName(w.reg, r);
-  if (go.struct === '' || go.fields.length === 0) {
+  if (!go || go.struct === '') {
     pushError(w, `json: cannot unmarshal ${what} into Go value of type ${type}`);
   } else {
-    pushError(w, `json: cannot unmarshal ${what} into Go struct field ${go.struct}.${go.fields.join('.')} of type ${type}`);
+    pushError(w, `json: cannot unmarshal ${what} into Go struct field ${go.struct}.${fieldNames(go).join('.')} of type ${type}`);
   }
 }
 

@@ -65,11 +65,12 @@ export function leastAllocatedScore(pod: PodInfo, node: NodeInfo): number {
 
 /** NodeResourcesBalancedAllocation: 100 × (1 − std of the cpu and memory fractions), on real requests. */
 export function balancedAllocationScore(pod: PodInfo, node: NodeInfo): number {
-  const fractions: number[] = [];
+  // Runs for every scored node of every pod: no per-call allocation.
   const a = node.allocatable;
-  if (a.milliCPU !== 0) fractions.push(Math.min(1, (node.requested.milliCPU + pod.requests.milliCPU) / a.milliCPU));
-  if (a.memory !== 0) fractions.push(Math.min(1, (node.requested.memory + pod.requests.memory) / a.memory));
-  const std = fractions.length === 2 ? Math.abs((fractions[0] - fractions[1]) / 2) : 0;
+  if (a.milliCPU === 0 || a.memory === 0) return maxNodeScore; // one fraction: std 0
+  const cpu = Math.min(1, (node.requested.milliCPU + pod.requests.milliCPU) / a.milliCPU);
+  const memory = Math.min(1, (node.requested.memory + pod.requests.memory) / a.memory);
+  const std = Math.abs((cpu - memory) / 2);
   return Math.trunc((1 - std) * maxNodeScore);
 }
 

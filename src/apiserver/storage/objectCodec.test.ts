@@ -16,4 +16,12 @@ describe('sameStored', () => {
     assert.equal(sameStored(base, JSON.stringify({ metadata: { name: 'a' }, data: { x: '1', z: '' }, list: [1, 2] })), false);
     assert.equal(sameStored(base, JSON.stringify({ metadata: { name: 'a' }, data: { x: '1' }, list: [2, 1] })), false);
   });
+
+  it('compares texts with non-ASCII characters by content too', () => {
+    const a = JSON.stringify({ metadata: { name: 'a', annotations: { n: 'é', m: 'ü' } } });
+    const b = JSON.stringify({ metadata: { name: 'a', annotations: { m: 'ü', n: 'é' } } });
+    const c = JSON.stringify({ metadata: { name: 'a', annotations: { n: 'ü', m: 'é' } } });
+    assert.equal(sameStored(a, b), true);
+    assert.equal(sameStored(a, c), false);
+  });
 });

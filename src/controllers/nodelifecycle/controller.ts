@@ -1,10 +1,12 @@
 // The node lifecycle controller as the manager runs it: one key per node, woken by its
-// Lease, its pods and a periodic re-check, with zone health summarised at most once a second.
+// Lease (while not Ready), its pods (while not Ready or NoExecute-tainted) and a re-check when
+// its Lease could go stale, with zone health summarised at most once a second.
 import { gvr } from '../runtime/kinds.js';
 import type { CacheView, ControllerDefinition } from '../runtime/manager.js';
 import type { KubeObject } from '../../machinery/types.js';
 import { decideNodeLifecycle, type NodeLifecycleObserved } from './decide.js';
-import { summarizeZones, type NodeLifecycleOptions, type ZoneSummary } from './health.js';
+import { readyStatus, summarizeZones, type NodeLifecycleOptions, type ZoneSummary } from './health.js';
+import { noExecuteTaints } from './eviction.js';
 
 const byNodeName = 'spec.nodeName';
 const leaseNamespace = 'kube-node-lease';
@@ -27,10 +29,17 @@ export function nodeLifecycleController(opts: NodeLifecycleOptions = {}): Contro
     name: 'node-lifecycle',
     primary: gvr.nodes,
     secondary: [gvr.leases, gvr.pods],
-    keysFor(g, obj) {
-      if (g === gvr.leases) return obj.metadata.namespace === leaseNamespace ? [obj.metadata.name ?? ''] : [];
-      const node = (obj.spec as { nodeName?: string } | undefined)?.nodeName;
-      return node ? [node] : [];
+    // Upstream polls every node each --node-monitor-period rather than reacting to Leases and
+    // pods. Here a Ready node is re-checked when its Lease could first go stale (decide's
+    // requeue), so its renewals, which only move that moment later, need not wake it; and its
+    // pods matter only once it is not Ready (MarkPodsNotReady) or has NoExecute taints
+    // (evictions). Skipping those events keeps 5,000 renewing nodes from costing a sync each.
+    keysFor(g, obj, cache) {
+      const name = g === gvr.leases ? (obj.metadata.namespace === leaseNamespace ? obj.metadata.name : undefined) : (obj.spec as { nodeName?: string } | undefined)?.nodeName;
+      if (!name) return [];
+      const node = cache.informer(gvr.nodes).get(name);
+      if (node && readyStatus(node) === 'True' && (g === gvr.leases || noExecuteTaints(node).length === 0)) return [];
+      return [name];
     },
     observe(key, cache) {
       const node = cache.informer(gvr.nodes).get(key);

@@ -49,7 +49,7 @@ export type ZoneState = 'Normal' | 'PartialDisruption' | 'FullDisruption';
 const monitoredConditions = ['Ready', 'MemoryPressure', 'DiskPressure', 'PIDPressure'];
 
 export interface NodeHealth {
-  /** The node's conditions after this pass. */
+  /** The node's conditions after this pass (the node's own objects when unchanged: read-only). */
   conditions: Obj[];
   /** The conditions changed (a status update is due). */
   changed: boolean;
@@ -75,8 +75,10 @@ export function leaseRenewTime(lease: KubeObject | undefined): number | undefine
 }
 
 export function evaluateHealth(node: KubeObject, lease: KubeObject | undefined, now: number, opts: NodeLifecycleOptions = {}): NodeHealth {
-  const conditions = recs(rec(node.status)?.conditions).map((c) => clone(c));
-  const ready = conditions.find((c) => c.type === 'Ready');
+  // Read in place: this runs for every node once a second (zone summaries), and only a stale
+  // node has its conditions changed, on a copy made below.
+  const current = recs(rec(node.status)?.conditions);
+  const ready = current.find((c) => c.type === 'Ready');
   const readyBefore = statusOfCondition(ready);
   let probe: number;
   let grace: number;
@@ -90,7 +92,9 @@ export function evaluateHealth(node: KubeObject, lease: KubeObject | undefined, 
     if (!Number.isFinite(probe)) probe = parseTime(node.metadata.creationTimestamp) ?? now;
     grace = opts.nodeMonitorGracePeriodMs ?? defaults.nodeMonitorGracePeriodMs;
   }
-  if (!(probe + grace < now)) return { conditions, changed: false, readyBefore, ready: readyBefore, staleAt: probe + grace + 1 };
+  if (!(probe + grace < now)) return { conditions: current, changed: false, readyBefore, ready: readyBefore, staleAt: probe + grace + 1 };
+
+  const conditions = current.map((c) => clone(c));
 
   let changed = false;
   for (const type of monitoredConditions) {

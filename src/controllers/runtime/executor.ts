@@ -78,8 +78,11 @@ export async function executeActions(client: Client, recorder: EventRecorder, ac
     const prev = result.written.get(k);
     if (!prev || prev.rv < rv) result.written.set(k, { gvr: g, rv });
   };
-  const events = (list: EventDescriptor[] | undefined, vars: { name?: string; error?: string }): Promise<void[]> =>
-    Promise.all((list ?? []).map((e) => recorder.record(renderEvent(e, vars))));
+  // Recorded in order but not waited for: upstream's recorder hands Events to a broadcaster
+  // and never blocks a sync on them (a lost Event is never an error either).
+  const events = (list: EventDescriptor[] | undefined, vars: { name?: string; error?: string }): void => {
+    for (const e of list ?? []) void recorder.record(renderEvent(e, vars));
+  };
   for (let i = 0; i < actions.length; ) {
     const a = actions[i];
     if (a.kind === 'event') {
@@ -106,13 +109,13 @@ export async function executeActions(client: Client, recorder: EventRecorder, ac
       const o = outcomes[k];
       if (o.status === 'fulfilled') {
         noteWrite(g, o.value);
-        await events(g.onSuccess, { name: o.value?.metadata.name ?? (g.kind === 'create' ? g.object.metadata.name : undefined) });
+        events(g.onSuccess, { name: o.value?.metadata.name ?? (g.kind === 'create' ? g.object.metadata.name : undefined) });
         continue;
       }
       const reason = reasonOf(o.reason);
       if (reason && g.tolerate?.includes(reason)) continue;
       const message = o.reason instanceof Error ? o.reason.message : String(o.reason);
-      await events(g.onFailure, { name: g.kind === 'create' ? g.object.metadata.name : undefined, error: message });
+      events(g.onFailure, { name: g.kind === 'create' ? g.object.metadata.name : undefined, error: message });
       failure ??= { action: g, message, reason };
     }
     if (failure) {

@@ -3,6 +3,7 @@
 // upstream gets for free from Go structs (an absent field and its zero value are the same).
 import { isPlainObject, type KubeObject } from '../../machinery/types.js';
 import { rfc3339 } from '../../machinery/time.js';
+import { cloneJson } from '../../machinery/clone.js';
 
 // The JSON readers are the ones the resource strategies use: one vocabulary for both layers.
 export { ensureRec, num, rec, recs, str, strMap, type Obj } from '../../resources/shared/access.js';
@@ -22,7 +23,7 @@ export function int(obj: Obj, key: string): number {
 }
 
 export function clone<T>(v: T): T {
-  return structuredClone(v);
+  return cloneJson(v);
 }
 
 /** metav1.Time on the wire: RFC 3339 in whole seconds, UTC. */

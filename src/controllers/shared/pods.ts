@@ -1,7 +1,7 @@
 // Pod predicates the workload controllers share (upstream pkg/api/v1/pod and
 // pkg/controller/controller_utils.go): readiness, availability after minReadySeconds,
 // "active" (not terminal, not being deleted), restart counts and the deletion-cost annotation.
-import type { KubeObject } from '../../machinery/types.js';
+import { isPlainObject, type KubeObject } from '../../machinery/types.js';
 import { num, parseTime, rec, recs, specOf, statusOf, str } from './meta.js';
 
 export const POD_DELETION_COST_ANNOTATION = 'controller.kubernetes.io/pod-deletion-cost';
@@ -15,7 +15,11 @@ export function nodeNameOf(pod: KubeObject): string {
 }
 
 function readyCondition(pod: KubeObject): Record<string, unknown> | undefined {
-  return recs(statusOf(pod).conditions).find((c) => c.type === 'Ready');
+  // Read for every pod of a ReplicaSet on each of its syncs: a plain scan, no copies.
+  const conditions = statusOf(pod).conditions;
+  if (!Array.isArray(conditions)) return undefined;
+  for (const c of conditions) if (isPlainObject(c) && c.type === 'Ready') return c;
+  return undefined;
 }
 
 /** podutil.IsPodReady: the Ready condition is True. */

@@ -38,6 +38,9 @@ export function excludeFields(c: Comparison, ignored: FieldSet): Comparison {
   };
 }
 
+/** Map levels (from the root) whose equal fields are skipped without walking them. */
+const maxSkipDepth = 3;
+
 function walk(l: unknown, r: unknown, tr: TypeRef, path: Path, c: Comparison, skeleton: boolean): void {
   if (l === undefined && r === undefined) return;
   if (skeleton && l === undefined) {
@@ -69,14 +72,20 @@ function walk(l: unknown, r: unknown, tr: TypeRef, path: Path, c: Comparison, sk
   } else {
     const lm = isPlainObject(l) ? l : undefined;
     const rm = isPlainObject(r) ? r : undefined;
-    const empty = (m: Record<string, unknown> | undefined): boolean => !m || Object.keys(m).length === 0;
-    if (atom.atomic || (empty(lm) && empty(rm))) return leaf(l, r, path, c);
-    for (const [k, lv] of Object.entries(lm ?? {})) {
+    if (atom.atomic || (isEmptyMap(lm) && isEmptyMap(rm))) return leaf(l, r, path, c);
+    for (const k in lm) {
+      const lv = lm[k];
       if (lv === undefined) continue;
-      walk(lv, rm?.[k], fieldType(atom, k), [...path, fieldPE(k)], c, skeleton && isNamedField(atom, k));
+      const rv = rm?.[k];
+      // Equal subtrees add nothing to any of the three sets: near the root (metadata, spec,
+      // status and their fields) a schema-free equality test skips them, so a status write
+      // does not walk the whole spec. Deeper down the walk itself is as cheap.
+      if (!skeleton && path.length < maxSkipDepth && valuesEqual(lv, rv)) continue;
+      walk(lv, rv, fieldType(atom, k), [...path, fieldPE(k)], c, skeleton && isNamedField(atom, k));
     }
     const required = skeleton ? requiredFields(tr) : [];
-    for (const [k, rv] of Object.entries(rm ?? {})) {
+    for (const k in rm) {
+      const rv = rm[k];
       if (rv === undefined || (lm && lm[k] !== undefined)) continue;
       const named = skeleton && isNamedField(atom, k);
       // In a Go zero value a required (non-omitempty) slice or map is present as null.
@@ -87,6 +96,11 @@ function walk(l: unknown, r: unknown, tr: TypeRef, path: Path, c: Comparison, sk
   // A container that appeared or vanished as a whole is itself added or removed.
   if (l === undefined) c.added.insert(path);
   else if (r === undefined) c.removed.insert(path);
+}
+
+function isEmptyMap(m: Record<string, unknown> | undefined): boolean {
+  for (const _ in m) return false;
+  return true;
 }
 
 function leaf(l: unknown, r: unknown, path: Path, c: Comparison): void {

@@ -22,6 +22,7 @@ import { fieldPE } from './pathElement.js';
 import { type SchemaLookup, rootType } from './typed.js';
 import { ConflictsError, type UpdaterContext, updaterApply, updaterUpdate } from './updater.js';
 import { rfc3339 } from '../time.js';
+import { cloneJson } from '../clone.js';
 
 export interface ServerSideApplyArgs {
   live: KubeObject | undefined;
@@ -122,14 +123,14 @@ function applyOnce(ctx: Ctx, live: KubeObject | undefined, config: Record<string
   m.fields = r.managers;
   // A no-op apply keeps the object and the applier's time (managedFieldsUpdater.Apply).
   if (r.changed) m.times.set(id, ctx.now);
-  const object = (r.changed ? r.object : structuredClone(liveObj)) as KubeObject;
+  const object = (r.changed ? r.object : cloneJson(liveObj)) as KubeObject;
   if (!isPlainObject(object.metadata)) object.metadata = {};
   return { object, managed: m };
 }
 
 /** The configuration without what apply never takes from it. */
 function configOf(applied: KubeObject, ignorePaths: string[][]): Record<string, unknown> {
-  const config = structuredClone(applied) as Record<string, unknown>;
+  const config = cloneJson(applied) as Record<string, unknown>;
   if (isPlainObject(config.metadata)) {
     for (const f of ['managedFields', 'resourceVersion', 'uid', 'creationTimestamp', 'generation']) delete config.metadata[f];
   }

@@ -65,7 +65,33 @@ export class FieldSet {
     return this.children.get(serializePE(pe))?.set ?? EMPTY;
   }
 
+  /** Whether every path of this set is in o. */
+  isSubsetOf(o: FieldSet): boolean {
+    for (const k of this.members.keys()) if (!o.members.has(k)) return false;
+    for (const [k, c] of this.children) {
+      const oc = o.children.get(k);
+      if (oc ? !c.set.isSubsetOf(oc.set) : !c.set.isEmpty()) return false;
+    }
+    return true;
+  }
+
+  /** Whether some path is in both sets. */
+  intersects(o: FieldSet): boolean {
+    const [small, large] = o.members.size < this.members.size ? [o, this] : [this, o];
+    for (const k of small.members.keys()) if (large.members.has(k)) return true;
+    for (const [k, c] of o.children) {
+      const tc = this.children.get(k);
+      if (tc && tc.set.intersects(c.set)) return true;
+    }
+    return false;
+  }
+
   union(o: FieldSet): FieldSet {
+    // Sets are immutable once built, so an operation that changes nothing may return an
+    // operand: a write that changes fields its manager already owns keeps the very set
+    // decoded from the object (and its cached encoding).
+    if (o.isSubsetOf(this)) return this;
+    if (this.isSubsetOf(o)) return o;
     const out = new FieldSet();
     for (const [k, pe] of this.members) out.members.set(k, pe);
     for (const [k, pe] of o.members) out.members.set(k, pe);
@@ -79,10 +105,20 @@ export class FieldSet {
 
   intersection(o: FieldSet): FieldSet {
     const out = new FieldSet();
-    for (const [k, pe] of this.members) if (o.members.has(k)) out.members.set(k, pe);
-    for (const [k, c] of this.children) {
+    // Looked up from the smaller side: a write's few changed fields against a large owned set.
+    if (o.members.size < this.members.size) {
+      for (const k of o.members.keys()) {
+        const pe = this.members.get(k);
+        if (pe) out.members.set(k, pe);
+      }
+    } else {
+      for (const [k, pe] of this.members) if (o.members.has(k)) out.members.set(k, pe);
+    }
+    const small = o.children.size < this.children.size;
+    for (const k of (small ? o.children : this.children).keys()) {
+      const c = this.children.get(k);
       const oc = o.children.get(k);
-      if (!oc) continue;
+      if (!c || !oc) continue;
       const r = c.set.intersection(oc.set);
       if (!r.isEmpty()) out.children.set(k, { pe: c.pe, set: r });
     }
@@ -91,6 +127,7 @@ export class FieldSet {
 
   /** Leaf-wise difference: a parent minus its child keeps the parent; a child minus its parent stays. */
   difference(o: FieldSet): FieldSet {
+    if (!this.intersects(o)) return this;
     const out = new FieldSet();
     for (const [k, pe] of this.members) if (!o.members.has(k)) out.members.set(k, pe);
     for (const [k, c] of this.children) {
@@ -107,6 +144,7 @@ export class FieldSet {
 
   /** Like difference, but a member of o also removes everything beneath it. */
   recursiveDifference(o: FieldSet): FieldSet {
+    if (o.isEmpty()) return this;
     const out = new FieldSet();
     for (const [k, pe] of this.members) if (!o.members.has(k)) out.members.set(k, pe);
     for (const [k, c] of this.children) {
@@ -187,11 +225,14 @@ function read(obj: Record<string, unknown>): { children?: FieldSet; isMember: bo
     if (!isPlainObject(val)) throw new Error(`FieldsV1 value for ${key} must be an object`);
     const sub = read(val);
     children ??= new FieldSet();
-    if (sub.isMember) children.members.set(serializePE(pe), pe);
+    // A field's key is already its identity; other kinds are re-serialised (k:/v: JSON may
+    // come with another spacing or key order).
+    const id = pe.kind === 'field' ? key : serializePE(pe);
+    if (sub.isMember) children.members.set(id, pe);
     if (sub.children) {
-      const existing = children.children.get(serializePE(pe));
+      const existing = children.children.get(id);
       const set = existing ? existing.set.union(sub.children) : sub.children;
-      children.children.set(serializePE(pe), { pe, set });
+      children.children.set(id, { pe, set });
     }
   }
   if (!children) isMember = true;

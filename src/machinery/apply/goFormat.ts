@@ -3,8 +3,14 @@
 // %v), and clients compare or display them verbatim, so we reproduce those encoders here.
 import { isPlainObject } from '../types.js';
 
+// Characters goJsonString rewrites (with and without EscapeHTML).
+const needsEscape = /["\\\u0000-\u001f\u2028\u2029]/;
+const needsEscapeHtml = /["\\\u0000-\u001f\u2028\u2029<>&]/;
+
 /** JSON string literal as encoding/json writes it (EscapeHTML on: `<`, `>`, `&`, U+2028/9). */
 export function goJsonString(s: string, escapeHtml = true): string {
+  // Most strings (field names, label values) need no escape: skip the char-by-char copy.
+  if (!(escapeHtml ? needsEscapeHtml : needsEscape).test(s)) return '"' + s + '"';
   let out = '"';
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);

@@ -7,6 +7,7 @@ import { compareObjects } from './compare.js';
 import type { FieldSet } from './fieldSet.js';
 import { toFieldSet } from './fieldSetOf.js';
 import { goJson } from './goFormat.js';
+import { cloneJson } from '../clone.js';
 import type { TypeRef } from './typed.js';
 
 export const LAST_APPLIED_ANNOTATION = 'kubectl.kubernetes.io/last-applied-configuration';
@@ -35,7 +36,7 @@ export function allowedConflictsFromLastApplied(live: KubeObject | undefined, ap
 
 /** The applied configuration as upstream writes it into the annotation (sorted keys, newline). */
 export function buildLastApplied(applied: KubeObject): string {
-  const copy = structuredClone(applied) as KubeObject;
+  const copy = cloneJson(applied) as KubeObject;
   const annotations = copy.metadata?.annotations;
   if (annotations) delete annotations[LAST_APPLIED_ANNOTATION];
   return goJson(copy) + '\n';

@@ -6,6 +6,7 @@ import type { ManagedFieldsEntry } from '../types.js';
 import { isPlainObject } from '../types.js';
 import { FieldSet, fromFieldsV1, toFieldsV1 } from './fieldSet.js';
 import { goJsonString } from './goFormat.js';
+import { cloneJson } from '../clone.js';
 import { fieldPE } from './pathElement.js';
 import type { Managers } from './updater.js';
 
@@ -47,6 +48,38 @@ export function parseManagerIdentifier(id: string): ManagerInfo {
   }
 }
 
+/**
+ * Decoded FieldsV1 by their JSON text. Objects made from one template (a ReplicaSet's pods,
+ * a DaemonSet's) carry the same entries, and every write decodes all of an object's entries
+ * again, so most decodes repeat one seen moments ago. Sets are immutable once built, so one
+ * decoded set can serve every object whose entry has that text. Bounded; the oldest go first.
+ */
+const decoded = new Map<string, FieldSet>();
+const DECODED_MAX = 4096;
+
+function decodeFieldsV1(fieldsV1: unknown): FieldSet {
+  const text = JSON.stringify(fieldsV1);
+  let set = decoded.get(text);
+  if (set) return set;
+  set = fromFieldsV1(fieldsV1);
+  if (decoded.size >= DECODED_MAX) decoded.delete(decoded.keys().next().value as string);
+  decoded.set(text, set);
+  return set;
+}
+
+/** FieldsV1 of sets already encoded (unchanged entries are encoded again on every write). */
+const encoded = new WeakMap<FieldSet, Record<string, unknown>>();
+
+function encodeFieldsV1(set: FieldSet): Record<string, unknown> {
+  let obj = encoded.get(set);
+  if (!obj) {
+    obj = toFieldsV1(set);
+    encoded.set(set, obj);
+  }
+  // A copy: the cached value is shared, the returned one belongs to the object being written.
+  return cloneJson(obj);
+}
+
 /** DecodeManagedFields; throws on entries upstream refuses to decode. */
 export function decodeManagedFields(entries: readonly ManagedFieldsEntry[]): Managed {
   const out = emptyManaged();
@@ -56,7 +89,7 @@ export function decodeManagedFields(entries: readonly ManagedFieldsEntry[]): Man
     if (!e.fieldsType) throw new Error(`missing fieldsType in managed fields entry ${i}`);
     if (e.fieldsType !== 'FieldsV1') throw new Error(`invalid fieldsType ${JSON.stringify(e.fieldsType)} in managed fields entry ${i}`);
     const id = managerIdentifier(e);
-    out.fields.set(id, { set: fromFieldsV1(e.fieldsV1 ?? {}), apiVersion: e.apiVersion, applied: e.operation === 'Apply' });
+    out.fields.set(id, { set: decodeFieldsV1(e.fieldsV1 ?? {}), apiVersion: e.apiVersion, applied: e.operation === 'Apply' });
     out.times.set(id, e.time);
   });
   return out;
@@ -83,7 +116,7 @@ export function encodeManagedFields(managed: Managed): ManagedFieldsEntry[] | un
     const time = managed.times.get(id);
     if (time) e.time = time;
     e.fieldsType = 'FieldsV1';
-    e.fieldsV1 = toFieldsV1(vs.set);
+    e.fieldsV1 = encodeFieldsV1(vs.set);
     if (info.subresource) e.subresource = info.subresource;
     entries.push(e);
   }

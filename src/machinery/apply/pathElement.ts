@@ -157,10 +157,17 @@ export function valuesEqual(a: unknown, b: unknown): boolean {
   }
   if (isPlainObject(a)) {
     if (!isPlainObject(b)) return false;
-    const ka = Object.keys(a).filter((k) => a[k] !== undefined);
-    const kb = Object.keys(b).filter((k) => b[k] !== undefined);
-    if (ka.length !== kb.length) return false;
-    return ka.every((k) => k in b && valuesEqual(a[k], b[k]));
+    // Keys with undefined values do not count. Counted in place: this runs on every write.
+    let na = 0;
+    for (const k in a) {
+      const av = a[k];
+      if (av === undefined) continue;
+      na++;
+      if (!(k in b) || !valuesEqual(av, b[k])) return false;
+    }
+    let nb = 0;
+    for (const k in b) if (b[k] !== undefined) nb++;
+    return na === nb;
   }
   return false;
 }

@@ -2,6 +2,8 @@
 // implementations. Go-style formatting lives here because upstream error messages print
 // maps and lists with fmt's %v, and kubectl users search for those exact strings.
 
+import { cloneJson } from '../clone.js';
+
 export type JsonMap = Record<string, unknown>;
 
 export function isMap(v: unknown): v is JsonMap {
@@ -13,7 +15,7 @@ export function isNil(v: unknown): v is null | undefined {
 }
 
 export function deepClone<T>(v: T): T {
-  return v === undefined ? v : structuredClone(v);
+  return v === undefined ? v : cloneJson(v);
 }
 
 export function deepEqual(a: unknown, b: unknown): boolean {
