@@ -1,13 +1,12 @@
 // `npm run bench [-- --json] [-- --only api,list,watch,sched,pods]`: skiff's API server measured
 // against raw baselines taken in the same run (ratios, never absolute pass/fail).
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { benchClient, percentile, type BenchClient } from './client.js';
-import { repoRoot } from '../test/support/cluster.js';
 import { benchPodStart } from './podStart.js';
+import { rssMb, startBenchServer, type BenchServer } from './server.js';
 
 type Results = Record<string, number>;
 const args = process.argv.slice(2);
@@ -32,11 +31,6 @@ const say = (msg: string): void => {
   else process.stderr.write(`${msg}\n`);
 };
 const round = (n: number, d = 1): number => Math.round(n * 10 ** d) / 10 ** d;
-
-function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
-}
 
 /** CPU seconds (user + system) the process has used, from /proc/<pid>/stat (clock ticks of 1/100 s). */
 function cpuSeconds(pid: number): number {
@@ -65,32 +59,9 @@ function rawSqliteInsertRate(dir: string, n: number): number {
   return rate;
 }
 
-async function startServer(dataDir: string, extraArgs: string[] = ['--disable-controller-manager']): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
+function startServer(dataDir: string, extraArgs: string[] = ['--disable-controller-manager']): Promise<BenchServer> {
   const nodeArgs = [...(cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : []), ...(serverNodeArgs?.split(' ').filter(Boolean) ?? [])];
-  const proc = spawn(process.execPath, [...nodeArgs, join(repoRoot(), 'bin', 'skiff.js'), 'server', '--data-dir', dataDir, '--https-port', '0', '--bind-address', '127.0.0.1', '--runtime', 'sim', '--disable-agent', '--log-level', 'error', ...extraArgs], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    let found = false;
-    proc.stdout!.on('data', (d: Buffer) => {
-      // After the address line the server's stdout (e.g. --trace-gc lines) goes to stderr.
-      if (found) return void process.stderr.write(d);
-      out += d.toString();
-      const m = /API server at (https:\/\/\S+)/.exec(out);
-      if (m) {
-        found = true;
-        resolve(m[1]);
-      }
-    });
-    proc.on('exit', (c) => reject(new Error(`server exited ${c}`)));
-  });
-  return {
-    url,
-    pid: proc.pid!,
-    stop: () => new Promise((r) => {
-      proc.on('exit', () => r());
-      proc.kill('SIGTERM');
-    }),
-  };
+  return startBenchServer(dataDir, ['--runtime', 'sim', '--disable-agent', ...extraArgs], nodeArgs);
 }
 
 async function parallel(total: number, concurrency: number, fn: (i: number) => Promise<void>): Promise<void> {

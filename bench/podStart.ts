@@ -3,8 +3,8 @@
 // containerd in the same run (RunPodSandbox + CreateContainer + StartContainer of the same image
 // by a bare client, CNI included), and the server's memory with those 20 pods running compared
 // to the same server without a node.
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CriClient } from '../src/agent/cri/index.js';
 import type { ContainerConfig, PodSandboxConfig } from '../src/agent/cri/api.js';
@@ -13,43 +13,17 @@ import { importImageArchive } from '../src/agent/images/importImage.js';
 import { writeImageArchive } from '../src/agent/images/ociImage.js';
 import { repoRoot } from '../test/support/cluster.js';
 import { benchClient, percentile } from './client.js';
+import { rssMb, startBenchServer } from './server.js';
 
 type Results = Record<string, number>;
 const pods = 20;
 const image = 'docker.io/library/busybox:bench';
 const round = (n: number, d = 1): number => Math.round(n * 10 ** d) / 10 ** d;
 
-function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
-}
-
 export function podStartSkipReason(): string | undefined {
   if (process.getuid?.() !== 0) return 'needs root';
   const missing = missingHostDependencies();
   return missing.length ? `missing ${missing.map((m) => m.dep.what).join(', ')}` : undefined;
-}
-
-async function startSkiff(dataDir: string, extra: string[]): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
-  const proc = spawn(process.execPath, [join(repoRoot(), 'bin', 'skiff.js'), 'server', '--data-dir', dataDir, '--https-port', '0', '--bind-address', '127.0.0.1', '--log-level', 'error', ...extra], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    proc.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /API server at (https:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    proc.on('exit', (c) => reject(new Error(`server exited ${c}`)));
-  });
-  return {
-    url,
-    pid: proc.pid!,
-    stop: () => new Promise((r) => {
-      if (proc.exitCode !== null) return r();
-      proc.on('exit', () => r());
-      proc.kill('SIGTERM');
-    }),
-  };
 }
 
 /** The floor: a bare CRI client starting one pod's sandbox and container, no API, no agent. */
@@ -88,12 +62,12 @@ export async function benchPodStart(dir: string, res: Results, say: (m: string) 
   const dataDir = join(dir, 'pods');
   mkdirSync(dataDir, { recursive: true });
   // Control plane without a node: the memory baseline for the agent's share.
-  const plain = await startSkiff(join(dir, 'pods-plain'), ['--runtime', 'containerd', '--disable-agent']);
+  const plain = await startBenchServer(join(dir, 'pods-plain'), ['--runtime', 'containerd', '--disable-agent']);
   await new Promise((r) => setTimeout(r, 1500));
   const rssPlain = rssMb(plain.pid);
   await plain.stop();
 
-  const server = await startSkiff(dataDir, ['--runtime', 'containerd']);
+  const server = await startBenchServer(dataDir, ['--runtime', 'containerd']);
   const c = benchClient(server.url, dataDir);
   try {
     const socket = join(dataDir, 'containerd', 'containerd.sock');

@@ -39,6 +39,11 @@ function statusOf(pod: KubeObject, container: string): Record<string, unknown> |
   return undefined;
 }
 
+/** The runtime's id from a status's `containerID` (`containerd://<id>`, as the kubelet reports it). */
+function instanceId(st: Record<string, unknown> | undefined): string | undefined {
+  return str(st?.containerID)?.replace(/^[a-z]+:\/\//, '');
+}
+
 function podName(pod: KubeObject): string {
   return pod.metadata.name ?? '';
 }
@@ -46,7 +51,7 @@ function podName(pod: KubeObject): string {
 /** The running instance's id, or the upstream 400 when there is none. */
 function runningContainerId(pod: KubeObject, container: string): string {
   const st = statusOf(pod, container);
-  const id = str(st?.containerID)?.replace(/^[a-z]+:\/\//, '');
+  const id = instanceId(st);
   if (!st || !id || !rec(rec(st.state)?.running)) {
     throw errors.badRequest(`container ${container} is not running in pod ${podName(pod)}`);
   }
@@ -77,7 +82,7 @@ export function criPodStreams(runtime: Streamable): PodStreamBackend {
         ...(opts.limitBytes !== undefined ? { limitBytes: opts.limitBytes } : {}),
         ...(sinceTime ? { sinceTime } : {}),
         signal,
-        stillRunning: running ? runningWatch(runtime, str(st.containerID)?.replace(/^[a-z]+:\/\//, ''), signal) : () => false,
+        stillRunning: running ? runningWatch(runtime, instanceId(st), signal) : () => false,
       });
     },
     async execUrl(pod, container, req) {

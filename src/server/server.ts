@@ -117,23 +117,6 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
   const scheduler = controlClient ? startScheduler(controlClient, log, informers) : undefined;
   const nodeClient = config.simNodes > 0 || !config.disableAgent ? loopbackClient(api, `kubelet/${'v1.33.0'} (skiff)`) : undefined;
   let nodes: NodeSide | undefined;
-  try {
-    nodes = nodeClient ? await startNodeSide(config, nodeClient, advertise, log) : undefined;
-  } catch (e) {
-    // e.g. containerd missing: stop what started so the process can exit with the message.
-    await Promise.all([controllers?.stop(), scheduler?.stop()]);
-    nodeClient?.close();
-    informersStop.abort();
-    controlClient?.close();
-    compactor.stop();
-    await api.stop();
-    await store.close();
-    throw e;
-  }
-  podStreamNodes = nodes;
-  ready = true;
-  log.debug(`API server listening on ${config.bindAddress}:${port}`);
-
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
@@ -146,6 +129,16 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
       await api.stop();
       await store.close();
     })());
+  try {
+    nodes = nodeClient ? await startNodeSide(config, nodeClient, advertise, log) : undefined;
+  } catch (e) {
+    // e.g. containerd missing: stop what started so the process can exit with the message.
+    await stop();
+    throw e;
+  }
+  podStreamNodes = nodes;
+  ready = true;
+  log.debug(`API server listening on ${config.bindAddress}:${port}`);
   return { port, url, kubeconfig: config.writeKubeconfig, pki, store, log, localNode: nodes?.containerd?.nodeName, loopback: (ua) => loopbackClient(api, ua), stop };
 }
 

@@ -11,8 +11,7 @@
 import { generateNameSuffix } from '../../machinery/names.js';
 import type { KubeObject } from '../../machinery/types.js';
 import { type Obj, bool, ensureRec, recs, str } from '../shared/access.js';
-import { forbiddenError } from '../scheduling/priorityclass.js';
-import { requestedName } from '../scheduling/podPriority.js';
+import { forbiddenError, requestedName } from '../shared/admission.js';
 import type { AdmissionContext } from '../types.js';
 
 export const SERVICE_ACCOUNT_VOLUME_PREFIX = 'kube-api-access-';

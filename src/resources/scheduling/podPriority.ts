@@ -6,19 +6,8 @@
 import type { KubeObject } from '../../machinery/types.js';
 import { type Obj, ensureRec, num, rec, str } from '../shared/access.js';
 import type { AdmissionContext } from '../types.js';
-import { defaultPriorityClass, forbiddenError, priorityClassResource, priorityValue, schedulingGroup } from './priorityclass.js';
-
-const generatedSuffixLength = 5;
-
-/**
- * admission.NewForbidden names the object as the request did: its name, else its
- * generateName (admission runs before upstream generates the name; here it already has one).
- */
-export function requestedName(pod: KubeObject): string {
-  const { name = '', generateName } = pod.metadata;
-  if (generateName && name.startsWith(generateName) && name.length === generateName.length + generatedSuffixLength) return generateName;
-  return name || generateName || 'Unknown';
-}
+import { forbiddenError, requestedName } from '../shared/admission.js';
+import { defaultPriorityClass, priorityClassResource, priorityValue, schedulingGroup } from './priorityclass.js';
 
 /** Priority admission for a pod being created; mutates spec, throws the upstream 403 when refused. */
 export async function admitPodPriority(pod: KubeObject, ctx: AdmissionContext): Promise<void> {

@@ -2,7 +2,7 @@
 // pkg/apis/scheduling/validation ValidatePriorityClass(Update), the registry strategy and REST
 // (generation 1 on create, system classes cannot be deleted), the PriorityClass half of the
 // Priority admission plugin (one globalDefault) and printPriorityClass.
-import { ApiError } from '../../machinery/errors.js';
+import { forbiddenError } from '../shared/admission.js';
 import { type FieldError, forbidden, notSupported, required } from '../../machinery/fieldErrors.js';
 import { age } from '../../machinery/duration.js';
 import type { KubeObject } from '../../machinery/types.js';
@@ -63,12 +63,6 @@ export function defaultPriorityClass(classes: readonly KubeObject[]): KubeObject
   let found: KubeObject | undefined;
   for (const pc of classes) if (isGlobalDefault(pc) && (!found || priorityValue(found) > priorityValue(pc))) found = pc;
   return found;
-}
-
-/** apierrors.NewForbidden(resource, name, err) as admission plugins and REST storage return it. */
-export function forbiddenError(group: string, resource: string, name: string, reason: string): ApiError {
-  const qualified = group ? `${resource}.${group}` : resource;
-  return new ApiError(403, 'Forbidden', `${qualified} "${name}" is forbidden: ${reason}`, { name, ...(group ? { group } : {}), kind: resource });
 }
 
 /** ValidatePreemptionPolicy (pkg/apis/core/validation): the two policies, in upstream's order. */
