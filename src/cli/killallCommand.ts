@@ -3,9 +3,9 @@
 // pod sandbox of the data dir's containerd, then its leftovers on the host: shims, mounts under
 // the data dir, the pod bridge, the service-range route and empty pod cgroups.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmdirSync } from 'node:fs';
+import { existsSync, readdirSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { CriClient, removeAllSandboxes, startContainerd } from '../agent/cri/index.js';
+import { CriClient, killShims, removeAllSandboxes, startContainerd, unmountUnder } from '../agent/cri/index.js';
 import { PAUSE_IMAGE } from '../agent/images/index.js';
 import { defaultDataDir } from '../server/config.js';
 import { localPodCIDR } from '../server/containerdNode.js';
@@ -20,30 +20,6 @@ const specs: FlagSpec[] = [
 
 export function killallUsage(): string {
   return usage('killall', 'Stops every pod container of a stopped skiff server and removes what pods leave on the host.', specs);
-}
-
-/** Processes whose command line mentions `needle` (the shims of one containerd). */
-function pidsMentioning(needle: string): number[] {
-  const pids: number[] = [];
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d) || Number(d) === process.pid) continue;
-    try {
-      if (readFileSync(`/proc/${d}/cmdline`, 'utf8').includes(needle)) pids.push(Number(d));
-    } catch {
-      // gone
-    }
-  }
-  return pids;
-}
-
-/** Mount points at or under `dir`, deepest first. */
-function mountsUnder(dir: string): string[] {
-  const points = readFileSync('/proc/self/mountinfo', 'utf8')
-    .split('\n')
-    .map((l) => l.split(' ')[4])
-    .filter((p): p is string => !!p && (p === dir || p.startsWith(`${dir}/`)))
-    .map((p) => p.replace(/\\040/g, ' '));
-  return [...new Set(points)].sort((a, b) => b.length - a.length);
 }
 
 function removeEmptyPodCgroups(): void {
@@ -85,14 +61,8 @@ export async function runKillall(argv: readonly string[]): Promise<void> {
     cri.close();
     await containerd.stop();
   }
-  for (const pid of pidsMentioning(join(dir, 'containerd.sock'))) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-  for (const m of mountsUnder(dataDir)) spawnSync('umount', ['-l', m]);
+  killShims(containerd.socket);
+  await unmountUnder(dataDir);
   spawnSync('ip', ['link', 'del', 'skiff0']);
   removeServiceRangeRoute((flags['service-cidr'] as string | undefined) ?? '10.43.0.0/16');
   removeEmptyPodCgroups();

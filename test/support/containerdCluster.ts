@@ -7,7 +7,6 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { missingHostDependencies } from '../../src/agent/hostDependencies.js';
 import { CriClient } from '../../src/agent/cri/index.js';
 import { repoRoot, startCluster, type TestCluster } from './cluster.js';
 import { acquireE2eLock } from './e2eLock.js';
@@ -15,14 +14,8 @@ import { startOciRegistry, type TestRegistry } from './ociRegistry.js';
 import { buildTestImages } from './testImages.js';
 import { eventually } from './workloads.js';
 
-/** Why the containerd suites cannot run here, or false when they can. */
-export function containerdSkipReason(): string | false {
-  if (process.platform !== 'linux') return 'containerd e2e needs Linux';
-  if (process.getuid?.() !== 0) return 'containerd e2e needs root (run .ci/run as root)';
-  const missing = missingHostDependencies();
-  if (missing.length) return `containerd e2e needs ${missing.map((m) => m.dep.what).join(', ')} (apt-get install containerd runc containernetworking-plugins busybox-static iptables)`;
-  return false;
-}
+/** Why the containerd suites cannot run here (one check for every containerd suite). */
+export { containerdSkipReason } from '../../src/agent/images/testContainerd.js';
 
 export interface NodeState {
   sandboxes: Array<{ id: string; podUid: string; state: string }>;

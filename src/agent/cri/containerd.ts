@@ -5,7 +5,7 @@
 // running (after `kill -9` of skiff, containerd and its shims keep the pods alive; starting
 // a second one on the same root would fight over it).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, closeSync, openSync, readFileSync } from 'node:fs';
+import { existsSync, closeSync, openSync, readFileSync, readdirSync } from 'node:fs';
 import { mkdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cniBinDir, findProgram, MissingDependencyError, missingHostDependencies } from '../hostDependencies.js';
@@ -40,9 +40,6 @@ export interface RunningContainerd {
 }
 
 export { MissingDependencyError };
-
-/** The absolute path of an executable on PATH (plus the sbin dirs), or undefined. */
-export const findExecutable = findProgram;
 
 async function run(cmd: string, args: string[]): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
@@ -225,7 +222,7 @@ export async function startContainerd(opts: ContainerdOptions): Promise<RunningC
   await prepareKernel(opts.log);
   await mkdir(join(dir, 'cni', 'net.d'), { recursive: true });
   await mkdir(join(dir, 'cni', 'ipam'), { recursive: true });
-  const config = containerdConfig(dir, { sandboxImage: opts.sandboxImage, registryConfigDir: opts.registryConfigDir, runcPath: findExecutable('runc') ?? 'runc' });
+  const config = containerdConfig(dir, { sandboxImage: opts.sandboxImage, registryConfigDir: opts.registryConfigDir, runcPath: findProgram('runc') ?? 'runc' });
   // containerd watches conf_dir: a changed pod CIDR applies to the next sandbox without a restart.
   await writeFile(join(dir, 'cni', 'net.d', '10-skiff.conflist'), JSON.stringify(cniConflist(dir, opts.podCIDR, opts.bridgeName), null, 2) + '\n');
   const oldConfig = existsSync(configPath) ? await readFile(configPath, 'utf8') : undefined;
@@ -252,7 +249,7 @@ export async function startContainerd(opts: ContainerdOptions): Promise<RunningC
   let child: ChildProcess;
   try {
     // Its own process group: a terminal's Ctrl-C reaches skiff, which then stops containerd in order.
-    child = spawn(findExecutable('containerd') ?? 'containerd', ['--config', configPath], { stdio: ['ignore', logFd, logFd], detached: true, env: process.env });
+    child = spawn(findProgram('containerd') ?? 'containerd', ['--config', configPath], { stdio: ['ignore', logFd, logFd], detached: true, env: process.env });
   } finally {
     closeSync(logFd);
   }
@@ -300,4 +297,19 @@ export async function removeAllSandboxes(client: CriClient): Promise<number> {
 export async function removeDataDir(dir: string): Promise<void> {
   await unmountUnder(dir);
   await rm(dir, { recursive: true, force: true });
+}
+
+/**
+ * SIGKILLs every process whose command line names `socket` — the shims of that containerd,
+ * which outlive it and would keep its mounts and socket path busy.
+ */
+export function killShims(socket: string): void {
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d) || Number(d) === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${d}/cmdline`, 'utf8').includes(socket)) process.kill(Number(d), 'SIGKILL');
+    } catch {
+      // ended while we looked
+    }
+  }
 }

@@ -5,34 +5,27 @@
 // containerd process, its shims, mounts, the bridge and the temp dir afterwards.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { KubeObject } from '../../machinery/types.js';
 import { arr } from '../../resources/shared/access.js';
-import { missingHostDependencies } from '../hostDependencies.js';
 import { ContainerConfigError, type PodConfigSource } from '../podConfig/index.js';
 import { CriClient } from './criClient.js';
-import { removeAllSandboxes, removeDataDir, startContainerd, type RunningContainerd } from './containerd.js';
+import { killShims, removeAllSandboxes, removeDataDir, startContainerd, type RunningContainerd } from './containerd.js';
 import { CriRuntime } from './criRuntime.js';
-import { buildAndImport } from './testImages.js';
 import { FakeClient } from '../../client/testing/fakeClient.js';
-import { buildImageParts } from '../images/ociImage.js';
+import { importImageArchive } from '../images/importImage.js';
+import { buildImageParts, writeImageArchive } from '../images/ociImage.js';
+import { ensurePauseImage, PAUSE_IMAGE } from '../images/pauseImage.js';
+import { containerdSkipReason } from '../images/testContainerd.js';
 import { startOciRegistry } from '../../../test/support/ociRegistry.js';
 
 const BUSYBOX = 'localhost/skiff-cri-test/busybox:1';
-const PAUSE = 'localhost/skiff-cri-test/pause:1';
 const BRIDGE = 'skiffcrit0';
 const POD_CIDR = '10.42.254.0/24';
-
-function skipReason(): string | false {
-  if (process.getuid?.() !== 0) return 'needs root: containerd runs pods as root';
-  const missing = missingHostDependencies();
-  if (missing.length) return `missing ${missing.map((m) => m.dep.what).join(', ')} (apt-get install -y containerd runc containernetworking-plugins iptables busybox-static)`;
-  return false;
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -74,21 +67,7 @@ function pod(spec: Record<string, unknown>, name = `p${++seq}`): KubeObject {
   } as KubeObject;
 }
 
-/** Pid of every process whose command line mentions `needle` (the shims of our containerd). */
-function pidsMentioning(needle: string): number[] {
-  const out: number[] = [];
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d) || Number(d) === process.pid) continue;
-    try {
-      if (readFileSync(`/proc/${d}/cmdline`, 'utf8').includes(needle)) out.push(Number(d));
-    } catch {
-      // gone
-    }
-  }
-  return out;
-}
-
-const skip = skipReason();
+const skip = containerdSkipReason();
 
 describe('CriRuntime on containerd', { skip, timeout: 180_000 }, () => {
   let dir = '';
@@ -111,7 +90,7 @@ describe('CriRuntime on containerd', { skip, timeout: 180_000 }, () => {
     close() {},
   };
   const start = (): Promise<RunningContainerd> =>
-    startContainerd({ dataDir: join(dir, 'containerd'), podCIDR: POD_CIDR, bridgeName: BRIDGE, sandboxImage: PAUSE, log: () => undefined });
+    startContainerd({ dataDir: join(dir, 'containerd'), podCIDR: POD_CIDR, bridgeName: BRIDGE, sandboxImage: PAUSE_IMAGE, log: () => undefined });
   const rt = (): CriRuntime => {
     assert.ok(runtime);
     return runtime;
@@ -120,10 +99,10 @@ describe('CriRuntime on containerd', { skip, timeout: 180_000 }, () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'skiff-cri-'));
     containerd = await start();
-    buildAndImport(containerd.socket, dir, [
-      { name: BUSYBOX, cmd: ['sh'] },
-      { name: PAUSE, entrypoint: ['/bin/busybox', 'sleep', '2147483647'], cmd: [] },
-    ]);
+    await ensurePauseImage(containerd.socket);
+    const archive = join(dir, 'images.tar');
+    writeImageArchive(archive, { name: BUSYBOX, busybox: true, config: { Cmd: ['sh'], Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'] } });
+    await importImageArchive(containerd.socket, archive);
     runtime = new CriRuntime({ endpoint: containerd.socket, podConfig, podLogRoot: join(dir, 'logs'), clusterDNS: '10.43.0.10', clusterDomain: 'cluster.local', nodeName: 'cri-test' });
   });
 
@@ -136,13 +115,7 @@ describe('CriRuntime on containerd', { skip, timeout: 180_000 }, () => {
       cri.close();
     }
     await containerd?.stop().catch(() => undefined);
-    for (const pid of pidsMentioning(socket)) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // gone
-      }
-    }
+    killShims(socket);
     spawnSync('ip', ['link', 'del', BRIDGE]);
     if (dir) await removeDataDir(dir);
   });

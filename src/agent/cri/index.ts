@@ -4,7 +4,7 @@
 export type * as CriApi from './api.js';
 export { CriClient, CriError, isCriDeadlineExceeded, isCriNotFound, defaultCriTimeoutMs, type CriClientOptions } from './criClient.js';
 export {
-  containerdConfig, cniConflist, findExecutable, MissingDependencyError, removeAllSandboxes, removeDataDir, startContainerd, type ContainerdOptions, type RunningContainerd,
+  containerdConfig, cniConflist, killShims, MissingDependencyError, removeAllSandboxes, removeDataDir, startContainerd, type ContainerdOptions, type RunningContainerd,
 } from './containerd.js';
 export { CriRuntime, containerLogPath, type CriRuntimeOptions } from './criRuntime.js';
 export { mountsUnder, unmountUnder } from './mounts.js';
