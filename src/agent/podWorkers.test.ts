@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { flushAsync } from '../client/testing/fakeClock.js';
 import type { KubeObject } from '../machinery/types.js';
 import { podsGVR } from './podWorkers.js';
 
@@ -325,4 +326,27 @@ test('a Never pod with a sidecar completes: the sidecar is stopped once the main
   assert.equal((state(cs(done)).terminated as Obj).exitCode, 0);
   assert.ok(state(ics(done, 'proxy')).terminated, 'the sidecar was stopped');
   await h.stop();
+});
+
+test('after an agent restart, the sandbox of a pod that is gone is removed and a live pod is adopted', async () => {
+  const h1 = await startHarness();
+  await h1.fake.create(podsGVR, boundPod('keep'));
+  await h1.fake.create(podsGVR, boundPod('gone'));
+  await flushUntil(() => phase(getPod(h1.fake, 'keep')) === 'Running' && phase(getPod(h1.fake, 'gone')) === 'Running', 'pods running');
+  await h1.stop();
+  const sandboxes = await h1.runtime.listPodSandboxes();
+  assert.equal(sandboxes.length, 2);
+  const goneUid = getPod(h1.fake, 'gone')?.metadata.uid;
+  const keepUid = getPod(h1.fake, 'keep')?.metadata.uid;
+  await h1.fake.delete(podsGVR, 'gone', { namespace: 'default' });
+  const h2 = await startHarness({ fake: h1.fake, clock: h1.clock, runtime: h1.runtime });
+  let left: string[] = [];
+  for (let i = 0; i < 2000; i++) {
+    left = (await h2.runtime.listPodSandboxes()).map((s) => s.podUid);
+    if (left.length === 1) break;
+    await flushAsync(1);
+  }
+  assert.deepEqual(left, [keepUid]);
+  assert.notEqual(goneUid, keepUid);
+  await h2.stop();
 });

@@ -182,10 +182,13 @@ export class PodWorkers {
   async removeOrphans(): Promise<void> {
     const orphans = [...this.adoptable.entries()];
     this.adoptable.clear();
+    if (orphans.length === 0) return;
+    // One listing per runtime (not one per orphan): only sandboxes still there are removed.
+    const present = new Map<NodeHandle, Set<string>>();
+    for (const node of this.nodes.values()) present.set(node, new Set((await node.runtime.listPodSandboxes()).map((s) => s.id)));
     for (const [, a] of orphans) {
-      for (const node of this.nodes.values()) {
-        const mine = (await node.runtime.listPodSandboxes()).some((s) => s.id === a.sandbox.id);
-        if (!mine) continue;
+      for (const [node, ids] of present) {
+        if (!ids.has(a.sandbox.id)) continue;
         for (const c of a.containers) await node.runtime.stopContainer(c.id, 0);
         await node.runtime.removePodSandbox(a.sandbox.id);
       }

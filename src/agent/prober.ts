@@ -6,7 +6,8 @@
 // after initialDelaySeconds — what a simulated node needs for rollouts with readiness
 // probes to take realistic time.
 import type { KubeObject } from '../machinery/types.js';
-import { num, rec } from '../resources/shared/access.js';
+import { rec } from '../resources/shared/access.js';
+import { probeSettings } from './probes/types.js';
 
 export interface ProbeInput {
   pod: KubeObject;
@@ -54,8 +55,7 @@ export interface Prober {
 
 function initialDelayMs(probe: unknown): number | undefined {
   const p = rec(probe);
-  if (!p) return undefined;
-  return Math.max(0, num(p.initialDelaySeconds) ?? 0) * 1000;
+  return p && probeSettings(p).initialDelayMs;
 }
 
 /** Probes assumed to pass at their first run (initialDelaySeconds after start). */

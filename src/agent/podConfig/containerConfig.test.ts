@@ -219,3 +219,28 @@ test('the kube-api-access token is requested bound to the pod and renewed in pla
   assert.equal(tokens.requests.length, 2);
   assert.equal(await read('token'), 'token-2');
 });
+
+test('a resync pass reads each ConfigMap once, however many pods and volumes project it, and still picks up changes', async (t) => {
+  const root = await tempRoot(t);
+  const client = await seededClient();
+  await configMap(client, 'shared', { k: 'v1' });
+  const volumes = [
+    { name: 'a', configMap: { name: 'shared' } },
+    { name: 'b', projected: { sources: [{ configMap: { name: 'shared' } }] } },
+  ];
+  const s = new PodConfigSourceImpl({ client, root, nodeName: 'node-1', clusterDomain: 'cluster.local', tmpfs: false, resyncMs: 3_600_000 });
+  t.after(() => s.close());
+  const pods = [await client.create(GVR.pods, pod({ volumes }, { name: 'one' })), await client.create(GVR.pods, pod({ volumes }, { name: 'two' }))];
+  for (const p of pods) await s.preparePod(p);
+  const cm = await client.get(GVR.configMaps, 'shared', { namespace: 'default' });
+  await client.update(GVR.configMaps, { ...cm, data: { k: 'v2' } });
+  const before = client.calls.length;
+  await s.resyncNow();
+  const gets = client.calls.slice(before).filter((c) => c.verb === 'get' && c.resource === 'configmaps');
+  assert.equal(gets.length, 1);
+  for (const p of pods) {
+    const dir = path.join(s.podDir(p.metadata.uid ?? ''), 'volumes');
+    assert.equal(await fs.readFile(path.join(dir, 'kubernetes.io~configmap/a/k'), 'utf8'), 'v2');
+    assert.equal(await fs.readFile(path.join(dir, 'kubernetes.io~projected/b/k'), 'utf8'), 'v2');
+  }
+});

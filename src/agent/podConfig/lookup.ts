@@ -29,7 +29,23 @@ export interface ConfigData {
 export const notFoundText = (kind: 'configmap' | 'secret', name: string): string => `${kind} "${name}" not found`;
 
 export class Lookup {
-  constructor(private readonly client: Client) {}
+  /**
+   * With `memo`, each object is read once for this Lookup's life (one resync pass), so the
+   * ConfigMaps and Secrets many volumes share (every pod's kube-root-ca.crt) cost one GET.
+   */
+  constructor(
+    private readonly client: Client,
+    private readonly memo?: Map<string, Promise<KubeObject>>,
+  ) {}
+
+  private get(gvr: GroupVersionResource, name: string, namespace?: string): Promise<KubeObject> {
+    const fetch = (): Promise<KubeObject> => this.client.get(gvr, name, namespace ? { namespace } : {});
+    if (!this.memo) return fetch();
+    const key = `${gvr.group}/${gvr.resource}/${namespace ?? ''}/${name}`;
+    let p = this.memo.get(key);
+    if (!p) this.memo.set(key, (p = fetch()));
+    return p;
+  }
 
   /** undefined when the object does not exist; other failures throw. */
   async configMap(namespace: string, name: string): Promise<ConfigData | undefined> {
@@ -64,12 +80,12 @@ export class Lookup {
   }
 
   async node(name: string): Promise<KubeObject> {
-    return this.client.get(GVR.nodes, name);
+    return this.get(GVR.nodes, name);
   }
 
   async getOrUndefined(gvr: GroupVersionResource, name: string, namespace?: string): Promise<KubeObject | undefined> {
     try {
-      return await this.client.get(gvr, name, namespace ? { namespace } : {});
+      return await this.get(gvr, name, namespace);
     } catch (err) {
       if (isNotFound(err)) return undefined;
       throw err;

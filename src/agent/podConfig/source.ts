@@ -119,7 +119,9 @@ export class PodConfigSourceImpl implements PodConfigSource {
 
   /** One refresh pass over every prepared pod (the periodic resync; exposed for tests and tools). */
   async resyncNow(): Promise<void> {
-    await Promise.all([...this.pods.keys()].map((uid) => this.serial(uid, () => this.refreshPod(uid))));
+    // One GET per object for the whole pass, however many pods and volumes project it.
+    const lookup = new Lookup(this.client, new Map());
+    await Promise.all([...this.pods.keys()].map((uid) => this.serial(uid, () => this.refreshPod(uid, lookup))));
   }
 
   // --- internals ---
@@ -146,14 +148,14 @@ export class PodConfigSourceImpl implements PodConfigSource {
     this.pods.set(uid, { pod, volumes });
   }
 
-  private async refreshPod(uid: string): Promise<void> {
+  private async refreshPod(uid: string, lookup: Lookup): Promise<void> {
     const state = this.pods.get(uid);
     if (!state) return;
     const { namespace, name } = state.pod.metadata;
-    const fresh = await this.lookup.getOrUndefined(GVR.pods, name ?? '', namespace).catch(() => undefined);
+    const fresh = await lookup.getOrUndefined(GVR.pods, name ?? '', namespace).catch(() => undefined);
     // Labels and annotations (downwardAPI files) come from the current pod.
     if (fresh && fresh.metadata.uid === uid) state.pod = fresh;
-    const ctx = this.payloadContext(state.pod);
+    const ctx = this.payloadContext(state.pod, lookup);
     for (const vol of state.volumes.values()) {
       if (!vol.refresh) continue;
       try {
@@ -164,13 +166,13 @@ export class PodConfigSourceImpl implements PodConfigSource {
     }
   }
 
-  private payloadContext(pod: KubeObject): PayloadContext {
+  private payloadContext(pod: KubeObject, lookup = this.lookup): PayloadContext {
     let node: Promise<KubeObject> | undefined;
     return {
       pod,
       client: this.client,
-      lookup: this.lookup,
-      allocatable: async () => nodeAllocatable(await (node ??= this.lookup.node(this.opts.nodeName))),
+      lookup,
+      allocatable: async () => nodeAllocatable(await (node ??= lookup.node(this.opts.nodeName))),
       tokens: this.tokens,
       fileMode: fileModeFor(pod),
       hasFsGroup: fsGroupOf(pod) !== undefined,

@@ -14,7 +14,7 @@ import type { KubeObject } from '../../machinery/types.js';
 import { rec, recs, str } from '../../resources/shared/access.js';
 import { normalizeImage, parseImageName } from '../imageName.js';
 import type {
-  ContainerInfo, ContainerState, ContainerStatus, ResourceList, Runtime, RuntimeEvent, RuntimeVersion, SandboxInfo, SandboxResult,
+  ContainerInfo, ContainerStatus, ResourceList, Runtime, RuntimeEvent, RuntimeVersion, SandboxInfo, SandboxResult,
 } from '../runtime.js';
 import { flagApplies, intAnnotation, SIM_CRASHLOOP, SIM_EXIT_CODE, SIM_FAIL, SIM_RUN_MS, SIM_STOP_MS } from './annotations.js';
 import { IpPool } from './ipam.js';
@@ -48,16 +48,9 @@ interface Sandbox {
   ownsIP: boolean;
 }
 
-interface Container {
-  id: string;
-  sandboxId: string;
-  podUid: string;
-  name: string;
-  attempt: number;
-  state: ContainerState;
+interface Container extends ContainerInfo {
   image: string;
   imageRef: string;
-  createdAt: number;
   startedAt?: number;
   finishedAt?: number;
   exitCode?: number;
