@@ -9,7 +9,7 @@ import type { ApiRequest, ApiResponse } from './http/exchange.js';
 import type { TLSSocket } from 'node:tls';
 import * as errors from '../machinery/errors.js';
 import * as discovery from './discovery.js';
-import type { ApiDeps } from './handlers/context.js';
+import { tryGetCoreObject, type ApiDeps } from './handlers/context.js';
 import { handleResource } from './handlers/resource.js';
 import { handlePodStream, isPodStream, isPodStreamUpgrade, PodStreamUpgrades } from './handlers/podStreams.js';
 import { writeStatusError } from './streaming/rawHttp.js';
@@ -158,11 +158,7 @@ export class ApiServer {
     const tokens = this.opts.deps.serviceAccountTokens;
     const token = bearerToken(req.headers.authorization);
     if (!tokens || !token) return undefined;
-    const { registry, objects } = this.opts.deps;
-    const result = await authenticateServiceAccountToken(token, tokens, async (resource, namespace, name) => {
-      const info = registry.lookup('', 'v1', resource);
-      return info ? (await objects.tryGet(info, namespace || undefined, name))?.obj : undefined;
-    });
+    const result = await authenticateServiceAccountToken(token, tokens, (resource, namespace, name) => tryGetCoreObject(this.opts.deps, resource, namespace || undefined, name));
     return 'user' in result ? result.user : undefined;
   }
 

@@ -7,19 +7,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ApiServer } from '../../src/apiserver/server.js';
-import { ResourceRegistry, type ResourceInfo } from '../../src/apiserver/registry.js';
-import { ResourceStore } from '../../src/apiserver/storage/resourceStore.js';
-import type { ApiDeps, SchemaLookup } from '../../src/apiserver/handlers/context.js';
-import { createOpenApiDocs } from '../../src/apiserver/openapi/index.js';
 import type { MetricsProvider, NodeMetricsSample, PodMetricsSample } from '../../src/apiserver/metrics/types.js';
 import type { KubeObject } from '../../src/machinery/types.js';
-import { allStrategies } from '../../src/resources/index.js';
-import { schemaLookup } from '../../src/resources/schema/registry.js';
 import { bootstrapObjects } from '../../src/server/bootstrap.js';
 import { ensurePki } from '../../src/server/certs.js';
 import { kubeconfigYaml } from '../../src/server/kubeconfig.js';
-import { openStore } from '../../src/store/index.js';
+import { testApiServer } from '../../src/apiserver/testing/testApiServer.js';
 import { kubectlPath, run, type KubectlVersion, type RunResult } from '../support/cluster.js';
 
 const MiB = 1024 * 1024;
@@ -34,23 +27,12 @@ interface Harness {
 async function startHarness(): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'skiff-metrics-'));
   const pki = await ensurePki(dir, { dns: ['localhost'], ips: ['127.0.0.1'] }, () => {});
-  const store = openStore({ backend: 'memory' });
-  const registry = new ResourceRegistry(allStrategies);
-  const schemaCache = new Map<ResourceInfo, SchemaLookup | undefined>();
-  const schemaFor = (info: ResourceInfo): SchemaLookup | undefined => {
-    if (!schemaCache.has(info)) schemaCache.set(info, schemaLookup(info.strategy.schemaRef));
-    return schemaCache.get(info);
-  };
-  const admission = { options: { serviceCIDR: '10.43.0.0/16', nodePortRange: [30000, 32767] as [number, number], clusterDomain: 'cluster.local' }, listAll: async () => [] };
-  const objects = new ResourceStore(store, registry, admission, (_i, _l, updated) => updated);
   const provider = { nodes: [] as NodeMetricsSample[], pods: [] as PodMetricsSample[] };
   const metrics: MetricsProvider = { nodeMetrics: async () => provider.nodes, podMetrics: async () => provider.pods };
   const errors: string[] = [];
-  const deps: ApiDeps = { registry, objects, store, schemaFor, openapi: createOpenApiDocs(allStrategies), log: (m) => errors.push(m), metrics };
-  const api = new ApiServer({ deps, tls: { key: pki.servingKey, cert: pki.servingCert, ca: pki.caCert }, serverAddress: () => '127.0.0.1', ready: () => true, version: { major: '1', minor: '33', gitVersion: 'v1.33.0', gitCommit: '', gitTreeState: 'clean', buildDate: '', goVersion: '', compiler: '', platform: '' } });
+  const { api, store, registry, objects, info } = testApiServer({ schemas: true, extras: { metrics }, log: (m) => errors.push(m), tls: { key: pki.servingKey, cert: pki.servingCert, ca: pki.caCert } });
   const port = await api.listen(0, '127.0.0.1');
   await bootstrapObjects(objects, registry, { serviceIP: '10.43.0.1', apiPort: port });
-  const info = (r: string): ResourceInfo => registry.lookup('', 'v1', r)!;
   const node = async (name: string, allocatable: Record<string, string>): Promise<void> => {
     await objects.create(info('nodes'), undefined, { apiVersion: 'v1', kind: 'Node', metadata: { name, labels: { 'kubernetes.io/hostname': name } } });
     await objects.update(info('nodes'), undefined, name, (cur) => ({ ...cur!, status: { allocatable, capacity: allocatable } }), { subresource: 'status' });

@@ -12,17 +12,11 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ApiServer } from '../../src/apiserver/server.js';
-import { ResourceRegistry, type ResourceInfo } from '../../src/apiserver/registry.js';
-import { ResourceStore } from '../../src/apiserver/storage/resourceStore.js';
-import type { ApiDeps, SchemaLookup } from '../../src/apiserver/handlers/context.js';
-import { createOpenApiDocs } from '../../src/apiserver/openapi/index.js';
+import { testApiServer } from '../../src/apiserver/testing/testApiServer.js';
 import { startFakeCriServer, type FakeCriServer } from '../../src/apiserver/streaming/fakeCriServer.js';
 import { streamingMetrics } from '../../src/apiserver/streaming/metrics.js';
 import type { LogOptions, PodStreamBackend } from '../../src/apiserver/streaming/types.js';
 import type { KubeObject } from '../../src/machinery/types.js';
-import { allStrategies } from '../../src/resources/index.js';
-import { schemaLookup } from '../../src/resources/schema/registry.js';
 import { bootstrapObjects } from '../../src/server/bootstrap.js';
 import { ensurePki, type Pki } from '../../src/server/certs.js';
 import { kubeconfigYaml } from '../../src/server/kubeconfig.js';
@@ -47,14 +41,6 @@ async function startHarness(): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'skiff-podstreams-'));
   const pki = await ensurePki(dir, { dns: ['localhost'], ips: ['127.0.0.1'] }, () => {});
   const store: Store = openStore({ backend: 'sqlite', path: join(dir, 'state.db') });
-  const registry = new ResourceRegistry(allStrategies);
-  const schemaCache = new Map<ResourceInfo, SchemaLookup | undefined>();
-  const schemaFor = (info: ResourceInfo): SchemaLookup | undefined => {
-    if (!schemaCache.has(info)) schemaCache.set(info, schemaLookup(info.strategy.schemaRef));
-    return schemaCache.get(info);
-  };
-  const admission = { options: { serviceCIDR: '10.43.0.0/16', nodePortRange: [30000, 32767] as [number, number], clusterDomain: 'cluster.local' }, listAll: async () => [] };
-  const objects = new ResourceStore(store, registry, admission, (_i, _l, updated) => updated);
   const cri = await startFakeCriServer();
   const logCalls: LogOptions[] = [];
   const logAborts = { count: 0 };
@@ -78,8 +64,13 @@ async function startHarness(): Promise<Harness> {
     portForwardUrl: async (_pod, ports) => cri.portForwardUrl(ports),
   };
   const errors: string[] = [];
-  const deps: ApiDeps = { registry, objects, store, schemaFor, openapi: createOpenApiDocs(allStrategies), log: (m) => errors.push(m), podStreams: (node) => (node === 'node-a' ? backend : undefined) };
-  const api = new ApiServer({ deps, tls: { key: pki.servingKey, cert: pki.servingCert, ca: pki.caCert }, serverAddress: () => '127.0.0.1', ready: () => true, version: { major: '1', minor: '33', gitVersion: 'v1.33.0', gitCommit: '', gitTreeState: 'clean', buildDate: '', goVersion: '', compiler: '', platform: '' } });
+  const { api, registry, objects } = testApiServer({
+    store,
+    schemas: true,
+    extras: { podStreams: (node) => (node === 'node-a' ? backend : undefined) },
+    log: (m) => errors.push(m),
+    tls: { key: pki.servingKey, cert: pki.servingCert, ca: pki.caCert },
+  });
   const port = await api.listen(0, '127.0.0.1');
   await bootstrapObjects(objects, registry, { serviceIP: '10.43.0.1', apiPort: port });
   const pods = registry.lookup('', 'v1', 'pods')!;

@@ -51,6 +51,19 @@ export function fieldValidationOf(url: URL): FieldValidation {
   return v === 'Strict' || v === 'Ignore' ? v : 'Warn';
 }
 
+/** A core/v1 object (pods, nodes, secrets, serviceaccounts …); 404 NotFound when absent. */
+export async function getCoreObject(deps: Pick<ApiDeps, 'registry' | 'objects'>, resource: string, namespace: string | undefined, name: string): Promise<KubeObject> {
+  const info = deps.registry.lookup('', 'v1', resource);
+  if (!info) throw errors.notFound({ group: '', resource }, name);
+  return deps.objects.get(info, namespace, name);
+}
+
+/** The same, undefined when absent. */
+export async function tryGetCoreObject(deps: Pick<ApiDeps, 'registry' | 'objects'>, resource: string, namespace: string | undefined, name: string): Promise<KubeObject | undefined> {
+  const info = deps.registry.lookup('', 'v1', resource);
+  return info ? (await deps.objects.tryGet(info, namespace, name))?.obj : undefined;
+}
+
 export function isDryRun(url: URL): boolean {
   return url.searchParams.getAll('dryRun').includes('All');
 }

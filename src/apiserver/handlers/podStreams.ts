@@ -6,7 +6,6 @@ import type { Duplex } from 'node:stream';
 import * as errors from '../../machinery/errors.js';
 import { isPlainObject, type KubeObject } from '../../machinery/types.js';
 import type { ApiResponse } from '../http/exchange.js';
-import type { ResourceInfo } from '../registry.js';
 import type { ResourceRequest } from '../requestInfo.js';
 import { translateExec } from '../streaming/execTranslator.js';
 import { streamingMetrics } from '../streaming/metrics.js';
@@ -16,7 +15,7 @@ import { writeStatusError } from '../streaming/rawHttp.js';
 import type { PodStreamBackend, StreamRequest } from '../streaming/types.js';
 import { proxyUpgrade } from '../streaming/upgradeProxy.js';
 import { acceptWebSocket, isWebSocketUpgrade, offeredProtocols } from '../streaming/websocket.js';
-import type { ApiDeps, RequestContext } from './context.js';
+import { getCoreObject, type ApiDeps, type RequestContext } from './context.js';
 
 const streamSubresources = new Set(['exec', 'attach', 'portforward']);
 const remoteCommandV5 = 'v5.channel.k8s.io';
@@ -72,15 +71,9 @@ function phaseOf(pod: KubeObject): string {
   return typeof status.phase === 'string' ? status.phase : '';
 }
 
-function podsInfo(deps: ApiDeps): ResourceInfo {
-  const info = deps.registry.lookup('', 'v1', 'pods');
-  if (!info) throw errors.notFound({ group: '', resource: 'pods' }, '');
-  return info;
-}
-
 async function getPod(deps: ApiDeps, target: ResourceRequest): Promise<KubeObject> {
   if (target.namespace === undefined) throw errors.notFound({ group: '', resource: 'pods' }, target.name ?? '');
-  return deps.objects.get(podsInfo(deps), target.namespace, target.name!);
+  return getCoreObject(deps, 'pods', target.namespace, target.name!);
 }
 
 function backendFor(deps: ApiDeps, pod: KubeObject, nodeName: string): PodStreamBackend {

@@ -1,58 +1,13 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
-import { EventEmitter } from 'node:events';
-import { Readable } from 'node:stream';
 import { before, describe, it } from 'node:test';
 import type { KubeObject } from '../../machinery/types.js';
-import { allStrategies } from '../../resources/index.js';
-import { openStore } from '../../store/index.js';
 import { ServiceAccountTokens } from '../authn/serviceAccountTokens.js';
 import { authenticateServiceAccountToken } from '../authn/tokenAuthenticator.js';
 import type { ApiDeps } from './context.js';
-import type { ApiRequest, ApiResponse } from '../http/exchange.js';
-import { createOpenApiDocs } from '../openapi/index.js';
-import { ResourceRegistry } from '../registry.js';
-import { ApiServer } from '../server.js';
-import { ResourceStore } from '../storage/resourceStore.js';
+import { testApiServer } from '../testing/testApiServer.js';
 
 const ISSUER = 'https://kubernetes.default.svc.cluster.local';
-
-class Capture extends EventEmitter implements ApiResponse {
-  headersSent = false;
-  status = 0;
-  private chunks: Buffer[] = [];
-  readonly done: Promise<void>;
-  private finish!: () => void;
-  constructor() {
-    super();
-    this.done = new Promise((r) => (this.finish = r));
-  }
-  writeHead(code: number): this {
-    this.status = code;
-    this.headersSent = true;
-    return this;
-  }
-  setHeader(): this {
-    return this;
-  }
-  flushHeaders(): void {}
-  write(chunk: string | Buffer): boolean {
-    this.chunks.push(Buffer.from(chunk));
-    return true;
-  }
-  end(chunk?: string | Buffer): this {
-    if (chunk) this.chunks.push(Buffer.from(chunk));
-    this.finish();
-    return this;
-  }
-  destroy(): this {
-    this.finish();
-    return this;
-  }
-  json(): Record<string, any> {
-    return JSON.parse(Buffer.concat(this.chunks).toString()) as Record<string, any>;
-  }
-}
 
 interface Answer {
   status: number;
@@ -70,14 +25,10 @@ describe('serviceaccounts/token (TokenRequest)', () => {
   const uids: Record<string, string> = {};
 
   before(async () => {
-    const store = openStore({ backend: 'memory' });
-    const registry = new ResourceRegistry(allStrategies);
-    const admission = { options: { serviceCIDR: '10.43.0.0/16', nodePortRange: [30000, 32767] as [number, number], clusterDomain: 'cluster.local' }, listAll: async () => [] };
-    const objects = new ResourceStore(store, registry, admission, (_i, _l, updated) => updated);
     tokens = new ServiceAccountTokens({ signingKeyPem: generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), issuer: ISSUER });
-    deps = { registry, objects, store, schemaFor: () => undefined, openapi: createOpenApiDocs(allStrategies), log: () => {}, serviceAccountTokens: tokens };
-    const api = new ApiServer({ deps, tls: { key: '', cert: '', ca: '' }, serverAddress: () => '127.0.0.1:1', ready: () => true, version: { major: '1', minor: '33', gitVersion: 'v1.33.0', gitCommit: '', gitTreeState: 'clean', buildDate: '', goVersion: '', compiler: '', platform: '' } });
-    const info = (r: string) => registry.lookup('', 'v1', r)!;
+    const t = testApiServer({ extras: { serviceAccountTokens: tokens } });
+    const { objects, info, dispatch } = t;
+    deps = t.deps;
     const create = async (resource: string, ns: string | undefined, obj: KubeObject): Promise<void> => {
       const made = await objects.create(info(resource), ns, obj);
       uids[`${resource}/${obj.metadata.name}`] = made.metadata.uid!;
@@ -90,11 +41,8 @@ describe('serviceaccounts/token (TokenRequest)', () => {
     await create('secrets', 'default', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' } });
     post = async (path, body) => {
       const payload = Buffer.from(JSON.stringify(body));
-      const req = Object.assign(Readable.from([payload]), { method: 'POST', url: path, headers: { 'content-type': 'application/json', 'content-length': String(payload.length) } }) as unknown as ApiRequest;
-      const res = new Capture();
-      await api.dispatch(req, res);
-      await res.done;
-      return { status: res.status, body: res.json() };
+      const a = await dispatch('POST', path, { headers: { 'content-type': 'application/json', 'content-length': String(payload.length) }, body: payload });
+      return { status: a.status, body: JSON.parse(a.text) as Record<string, any> };
     };
   });
 

@@ -15,7 +15,7 @@ import {
   WARN_ONLY_BOUND_TOKEN_EXPIRATION_SECONDS,
   type ClaimsInput,
 } from '../authn/serviceAccountTokens.js';
-import { validateWriteOptions, type RequestContext } from './context.js';
+import { getCoreObject, tryGetCoreObject, validateWriteOptions, type RequestContext } from './context.js';
 
 const GROUP = 'authentication.k8s.io';
 const KIND = 'TokenRequest';
@@ -30,17 +30,6 @@ export function isServiceAccountTokenRequest(target: ResourceRequest): boolean {
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
-async function getObject(ctx: RequestContext, resource: string, namespace: string | undefined, name: string): Promise<KubeObject> {
-  const info = ctx.deps.registry.lookup('', 'v1', resource);
-  if (!info) throw errors.notFound({ group: '', resource }, name);
-  return ctx.deps.objects.get(info, namespace, name);
-}
-
-async function tryGetObject(ctx: RequestContext, resource: string, namespace: string | undefined, name: string): Promise<KubeObject | undefined> {
-  const info = ctx.deps.registry.lookup('', 'v1', resource);
-  return info ? (await ctx.deps.objects.tryGet(info, namespace, name))?.obj : undefined;
-}
-
 /** What the boundObjectRef names, resolved (TokenREST.Create's switch on the reference's kind). */
 async function boundObjects(ctx: RequestContext, saName: string, namespace: string, ref: Record<string, unknown>): Promise<Pick<ClaimsInput, 'pod' | 'secret' | 'node'>> {
   const apiVersion = str(ref.apiVersion) ?? '';
@@ -50,7 +39,7 @@ async function boundObjects(ctx: RequestContext, saName: string, namespace: stri
   let uid: string | undefined;
   const out: Pick<ClaimsInput, 'pod' | 'secret' | 'node'> = {};
   if (group === '' && kind === 'Pod') {
-    const pod = await getObject(ctx, 'pods', namespace, name);
+    const pod = await getCoreObject(ctx.deps, 'pods', namespace, name);
     const spec = isPlainObject(pod.spec) ? pod.spec : {};
     if (str(spec.serviceAccountName) !== saName) {
       throw errors.badRequest(`cannot bind token for serviceaccount ${JSON.stringify(saName)} to pod running with different serviceaccount name.`);
@@ -60,15 +49,15 @@ async function boundObjects(ctx: RequestContext, saName: string, namespace: stri
     const nodeName = str(spec.nodeName);
     if (nodeName) {
       // A missing Node still leaves its name in the claims, so the token says where the pod ran.
-      const node = await tryGetObject(ctx, 'nodes', undefined, nodeName);
+      const node = await tryGetCoreObject(ctx.deps, 'nodes', undefined, nodeName);
       out.node = { name: nodeName, uid: node?.metadata.uid };
     }
   } else if (group === '' && kind === 'Node') {
-    const node = await getObject(ctx, 'nodes', undefined, name);
+    const node = await getCoreObject(ctx.deps, 'nodes', undefined, name);
     uid = node.metadata.uid ?? '';
     out.node = { name, uid };
   } else if (group === '' && kind === 'Secret') {
-    const secret = await getObject(ctx, 'secrets', namespace, name);
+    const secret = await getCoreObject(ctx.deps, 'secrets', namespace, name);
     uid = secret.metadata.uid ?? '';
     out.secret = { name, uid };
   } else {
@@ -102,7 +91,7 @@ export async function handleServiceAccountToken(ctx: RequestContext): Promise<vo
   if (str(meta.name) && meta.name !== name) mismatch('metadata.name', meta.name, 'must match the service account name if specified');
   if (str(meta.namespace) && meta.namespace !== namespace) mismatch('metadata.namespace', meta.namespace, 'must match the service account namespace if specified');
 
-  const sa = await getObject(ctx, 'serviceaccounts', namespace, name);
+  const sa = await getCoreObject(ctx.deps, 'serviceaccounts', namespace, name);
 
   // SetDefaults_TokenRequestSpec, then the REST defaults (audiences from --api-audiences).
   const audiences = Array.isArray(spec.audiences) ? spec.audiences.filter((a): a is string => typeof a === 'string') : [];

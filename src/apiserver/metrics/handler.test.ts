@@ -1,65 +1,16 @@
 import assert from 'node:assert/strict';
-import { EventEmitter } from 'node:events';
-import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import type { KubeObject } from '../../machinery/types.js';
-import { allStrategies } from '../../resources/index.js';
-import { openStore } from '../../store/index.js';
 import type { Store } from '../../store/types.js';
 import type { ApiDeps } from '../handlers/context.js';
-import type { ApiRequest, ApiResponse } from '../http/exchange.js';
-import { createOpenApiDocs } from '../openapi/index.js';
-import { ResourceRegistry } from '../registry.js';
-import { ApiServer } from '../server.js';
-import { ResourceStore } from '../storage/resourceStore.js';
+import type { ApiServer } from '../server.js';
+import { testApiServer } from '../testing/testApiServer.js';
 import type { MetricsProvider, NodeMetricsSample, PodMetricsSample } from './types.js';
 
 interface Answer {
   status: number;
   headers: Record<string, string | string[]>;
   body: Record<string, unknown>;
-}
-
-class CaptureResponse extends EventEmitter implements ApiResponse {
-  headersSent = false;
-  status = 0;
-  headers: Record<string, string | string[]> = {};
-  private chunks: Buffer[] = [];
-  done: Promise<void>;
-  private finish!: () => void;
-  constructor() {
-    super();
-    this.done = new Promise((r) => (this.finish = r));
-  }
-  writeHead(code: number, headers: Record<string, string | string[]> = {}): this {
-    this.status = code;
-    Object.assign(this.headers, headers);
-    this.headersSent = true;
-    return this;
-  }
-  setHeader(name: string, value: string | string[]): this {
-    this.headers[name] = value;
-    return this;
-  }
-  flushHeaders(): void {
-    this.headersSent = true;
-  }
-  write(chunk: string | Buffer): boolean {
-    this.chunks.push(Buffer.from(chunk));
-    return true;
-  }
-  end(chunk?: string | Buffer): this {
-    if (chunk) this.chunks.push(Buffer.from(chunk));
-    this.finish();
-    return this;
-  }
-  destroy(): this {
-    this.finish();
-    return this;
-  }
-  text(): string {
-    return Buffer.concat(this.chunks).toString();
-  }
 }
 
 const T0 = Date.UTC(2024, 0, 2, 3, 4, 5);
@@ -86,14 +37,8 @@ interface Harness {
 }
 
 async function harness(withProvider: boolean): Promise<Harness> {
-  const store = openStore({ backend: 'memory' });
-  const registry = new ResourceRegistry(allStrategies);
-  const admission = { options: { serviceCIDR: '10.43.0.0/16', nodePortRange: [30000, 32767] as [number, number], clusterDomain: 'cluster.local' }, listAll: async () => [] };
-  const objects = new ResourceStore(store, registry, admission, (_i, _l, updated) => updated);
   const provider = new FakeProvider();
-  const deps: ApiDeps = { registry, objects, store, schemaFor: () => undefined, openapi: createOpenApiDocs(allStrategies), log: () => {}, ...(withProvider ? { metrics: provider } : {}) };
-  const api = new ApiServer({ deps, tls: { key: '', cert: '', ca: '' }, serverAddress: () => '127.0.0.1:1', ready: () => true, version: { major: '1', minor: '33', gitVersion: 'v1.33.0', gitCommit: '', gitTreeState: 'clean', buildDate: '', goVersion: '', compiler: '', platform: '' } });
-  const info = (r: string) => registry.lookup('', 'v1', r)!;
+  const { api, deps, store, objects, info, dispatch } = testApiServer({ extras: withProvider ? { metrics: provider } : {} });
   for (const ns of ['default', 'kube-system']) await objects.create(info('namespaces'), undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
   const node = (name: string, labels: Record<string, string>): KubeObject => ({ apiVersion: 'v1', kind: 'Node', metadata: { name, labels } });
   await objects.create(info('nodes'), undefined, node('node-a', { 'kubernetes.io/hostname': 'node-a', role: 'real' }));
@@ -123,11 +68,8 @@ async function harness(withProvider: boolean): Promise<Harness> {
     { namespace: 'default', name: 'recreated', uid: 'an-older-uid', timestampMs: T0, windowMs: 10_000, containers: [{ name: 'main', usage: usage(1, 1) }] },
   ];
   const call = async (method: string, path: string, accept = 'application/json'): Promise<Answer> => {
-    const req = Object.assign(Readable.from([]), { method, url: path, headers: { accept } }) as unknown as ApiRequest;
-    const res = new CaptureResponse();
-    await api.dispatch(req, res);
-    await res.done;
-    return { status: res.status, headers: res.headers, body: JSON.parse(res.text()) as Record<string, unknown> };
+    const a = await dispatch(method, path, { headers: { accept } });
+    return { status: a.status, headers: a.headers, body: JSON.parse(a.text) as Record<string, unknown> };
   };
   return { api, deps, provider, store, uids, call };
 }

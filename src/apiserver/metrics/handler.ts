@@ -98,23 +98,21 @@ function selectionOf(url: URL): Selection {
   return sel;
 }
 
-async function nodeSamples(m: MetricsRequest): Promise<Map<string, NodeMetricsSample>> {
-  let samples: NodeMetricsSample[] = [];
+async function readSamples<T>(what: 'nodes' | 'pods', read: () => Promise<T[]> | undefined): Promise<T[]> {
   try {
-    samples = (await m.deps.metrics?.nodeMetrics()) ?? [];
+    return (await read()) ?? [];
   } catch (e) {
-    throw errors.internalError(new Error(`failed reading nodes metrics: ${e instanceof Error ? e.message : String(e)}`));
+    throw errors.internalError(new Error(`failed reading ${what} metrics: ${e instanceof Error ? e.message : String(e)}`));
   }
+}
+
+async function nodeSamples(m: MetricsRequest): Promise<Map<string, NodeMetricsSample>> {
+  const samples = await readSamples('nodes', () => m.deps.metrics?.nodeMetrics());
   return new Map(samples.map((s) => [s.nodeName, s]));
 }
 
 async function podSamples(m: MetricsRequest): Promise<Map<string, PodMetricsSample>> {
-  let samples: PodMetricsSample[] = [];
-  try {
-    samples = (await m.deps.metrics?.podMetrics()) ?? [];
-  } catch (e) {
-    throw errors.internalError(new Error(`failed reading pods metrics: ${e instanceof Error ? e.message : String(e)}`));
-  }
+  const samples = await readSamples('pods', () => m.deps.metrics?.podMetrics());
   return new Map(samples.map((s) => [`${s.namespace}/${s.name}`, s]));
 }
 

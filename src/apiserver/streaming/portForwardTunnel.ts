@@ -41,7 +41,7 @@ export async function tunnelPortForward(req: IncomingMessage, client: Duplex, he
 }
 
 /** WebSocket binary messages ↔ socket bytes, closing each side when the other goes. */
-export function relay(ws: WebSocket, socket: Duplex, head: Buffer): void {
+function relay(ws: WebSocket, socket: Duplex, head: Buffer): void {
   if (head.length) ws.send(head);
   ws.on('message', (data: Buffer) => {
     if (!socket.write(data)) {

@@ -11,7 +11,7 @@ import { writeHttpResponse, writeStatusError } from './rawHttp.js';
 /** Request headers the streaming server needs to negotiate; credentials never leave. */
 const forwarded = ['upgrade', 'x-stream-protocol-version', 'sec-websocket-key', 'sec-websocket-version', 'sec-websocket-protocol', 'sec-websocket-extensions', 'user-agent'];
 
-export function forwardHeaders(req: IncomingMessage): OutgoingHttpHeaders {
+function forwardHeaders(req: IncomingMessage): OutgoingHttpHeaders {
   const out: OutgoingHttpHeaders = {};
   for (const name of forwarded) {
     const values = req.headersDistinct[name];
@@ -53,7 +53,7 @@ export async function proxyUpgrade(req: IncomingMessage, client: Duplex, head: B
  * Pipes two sockets into each other. One side closing ends the other once what was already
  * read from it is written (a last GOAWAY must arrive), with a bound for a peer that stops.
  */
-export function splice(a: Duplex, b: Duplex): void {
+function splice(a: Duplex, b: Duplex): void {
   for (const s of [a, b]) (s as Partial<Socket>).setNoDelay?.(true);
   a.pipe(b);
   b.pipe(a);
