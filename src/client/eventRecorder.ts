@@ -81,7 +81,7 @@ export class EventRecorder {
     const object = [this.component, this.host, io.kind, io.namespace ?? '', io.name, io.uid ?? '', io.apiVersion];
     // EventAggregate: the 10th distinct message of a group (and every later one) is recorded
     // as the group's aggregate Event, keyed by the group.
-    const groupKey = [...object, ev.type, ev.reason, this.component, this.host].join('\0');
+    const groupKey = [...object, ev.type, ev.reason].join('\0');
     let group = this.similar.get(groupKey);
     if (!group || now - group.last > AGGREGATE_INTERVAL_MS) group = { messages: new Set(), last: now };
     group.messages.add(ev.message);

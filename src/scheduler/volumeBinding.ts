@@ -9,6 +9,7 @@
 // Unbound WaitForFirstConsumer claims pass: the provisioner (local-path) creates their PV on
 // whichever node the pod is bound to, so there is no existing PV to match against.
 import type { KubeObject } from '../machinery/types.js';
+import { record as rec, records as recs, str } from '../machinery/jsonAccess.js';
 import { compileTerm, termMatches } from '../machinery/nodeMatching.js';
 import type { VolumeHook } from './cycleState.js';
 import type { PodInfo } from './podInfo.js';
@@ -20,11 +21,6 @@ export interface VolumeLookups {
   volume(name: string): KubeObject | undefined;
   storageClass(name: string): KubeObject | undefined;
 }
-
-type Rec = Record<string, unknown>;
-const rec = (v: unknown): Rec | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Rec) : undefined);
-const recs = (v: unknown): Rec[] => (Array.isArray(v) ? v.map(rec).filter((x): x is Rec => x !== undefined) : []);
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 /** Claim names the pod mounts (persistentVolumeClaim volumes and generic ephemeral ones). */
 function claimNames(pod: KubeObject): string[] {
@@ -69,7 +65,7 @@ export function volumeBindingHook(lookups: VolumeLookups): VolumeHook {
         if (str(rec(pvc.spec)?.volumeName)) continue;
         const className = str(rec(pvc.spec)?.storageClassName) ?? '';
         const sc = className ? lookups.storageClass(className) : undefined;
-        if (str((sc as Rec | undefined)?.volumeBindingMode) !== 'WaitForFirstConsumer') unboundImmediate = true;
+        if (str(sc?.volumeBindingMode) !== 'WaitForFirstConsumer') unboundImmediate = true;
       }
       if (unboundImmediate) return status(reasons.unboundImmediatePVC, plugins.volumeBinding, true);
       memo = undefined;

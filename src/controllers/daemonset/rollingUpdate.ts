@@ -7,7 +7,7 @@
 //     available; pods on nodes that no longer qualify go only while availability allows.
 import { scaledValueFromIntOrPercent } from '../../machinery/intstr.js';
 import type { KubeObject } from '../../machinery/types.js';
-import { rec, specOf, str } from '../shared/meta.js';
+import { int, rec, specOf, str } from '../shared/meta.js';
 import { isPodAvailable } from '../shared/pods.js';
 import { nodeShouldRunDaemonPod } from './nodeEligibility.js';
 import { isPodUpdated } from './podTemplate.js';
@@ -64,7 +64,7 @@ export function rollingUpdatePlan(
   generation: string | undefined,
   now: number,
 ): RollingPlan {
-  const minReady = typeof specOf(ds).minReadySeconds === 'number' ? (specOf(ds).minReadySeconds as number) : 0;
+  const minReady = int(specOf(ds), 'minReadySeconds');
   const available = (p: KubeObject): boolean => isPodAvailable(p, minReady, now);
   const byName = new Map(nodes.map((n) => [n.metadata.name ?? '', n]));
   const shouldRun = (name: string): boolean => {

@@ -2,7 +2,7 @@
 // storeDaemonSetStatus): per node that should run the daemon, the oldest of its pods
 // (scheduled first, then by creation time and name) decides ready/available/updated.
 import type { KubeObject } from '../../machinery/types.js';
-import { int, num, parseTime, specOf, statusOf } from '../shared/meta.js';
+import { compareByCreation, int, num, specOf, statusOf } from '../shared/meta.js';
 import { isPodAvailable, isPodReady, nodeNameOf } from '../shared/pods.js';
 import { nodeShouldRunDaemonPod } from './nodeEligibility.js';
 import { isPodUpdated } from './podTemplate.js';
@@ -22,12 +22,7 @@ export function byCreationAndPhase(a: KubeObject, b: KubeObject): number {
   const sa = nodeNameOf(a) !== '';
   const sb = nodeNameOf(b) !== '';
   if (sa !== sb) return sa ? -1 : 1;
-  const ta = parseTime(a.metadata.creationTimestamp) ?? 0;
-  const tb = parseTime(b.metadata.creationTimestamp) ?? 0;
-  if (ta !== tb) return ta - tb;
-  const na = a.metadata.name ?? '';
-  const nb = b.metadata.name ?? '';
-  return na < nb ? -1 : na > nb ? 1 : 0;
+  return compareByCreation(a, b);
 }
 
 export function countDaemonPods(

@@ -13,12 +13,3 @@ export { serviceKeysForPod };
 export function serviceKeysForEndpoints(ep: KubeObject): string[] {
   return [`${ep.metadata.namespace ?? ''}/${ep.metadata.name ?? ''}`];
 }
-
-export const endpointsWatches = {
-  name: 'endpoints',
-  primary: { group: '', version: 'v1', resource: 'services' },
-  secondary: [
-    { group: '', version: 'v1', resource: 'pods', keys: 'services in the pod namespace whose selector matches (serviceKeysForPod)' },
-    { group: '', version: 'v1', resource: 'endpoints', keys: 'the Service of the same namespace/name (serviceKeysForEndpoints)' },
-  ],
-} as const;

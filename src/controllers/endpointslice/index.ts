@@ -19,13 +19,3 @@ export function serviceKeysForEndpointSlice(slice: KubeObject): string[] {
 }
 
 export { serviceKeysForPod };
-
-export const endpointSliceWatches = {
-  name: 'endpointslice',
-  primary: { group: '', version: 'v1', resource: 'services' },
-  secondary: [
-    { group: '', version: 'v1', resource: 'pods', keys: 'services in the pod namespace whose selector matches (serviceKeysForPod)' },
-    { group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices', keys: 'label kubernetes.io/service-name when managed-by is ours (serviceKeysForEndpointSlice)' },
-    { group: '', version: 'v1', resource: 'nodes', keys: 'none (read for zones and missing nodes)' },
-  ],
-} as const;

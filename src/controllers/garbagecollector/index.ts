@@ -36,9 +36,3 @@ export function graphObjectOf(obj: KubeObject, gvk: { apiVersion: string; kind: 
   if (m.resourceVersion) out.resourceVersion = m.resourceVersion;
   return out;
 }
-
-export const garbageCollectorWatches = {
-  name: 'garbagecollector',
-  primary: 'graph',
-  secondary: 'every resource whose discovery verbs include list, watch and delete (GraphObjects via graphObjectOf)',
-} as const;

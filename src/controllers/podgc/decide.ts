@@ -14,7 +14,7 @@
 import type { KubeObject } from '../../machinery/types.js';
 import { type Action, POD } from '../shared/actions.js';
 import { deleteWithOptions } from '../shared/deleteOptions.js';
-import { type Obj, clone, metaTime, parseTime, rec, recs, specOf, statusOf, str } from '../shared/meta.js';
+import { type Obj, clone, compareByCreation, metaTime, rec, recs, specOf, statusOf, str } from '../shared/meta.js';
 
 export const DEFAULT_TERMINATED_POD_GC_THRESHOLD = 12500;
 export const GC_CHECK_PERIOD_MS = 20_000;
@@ -50,12 +50,7 @@ function gcOrder(a: KubeObject, b: KubeObject): number {
   const ea = isEvicted(a);
   const eb = isEvicted(b);
   if (ea !== eb) return ea ? -1 : 1;
-  const ta = parseTime(a.metadata.creationTimestamp) ?? 0;
-  const tb = parseTime(b.metadata.creationTimestamp) ?? 0;
-  if (ta !== tb) return ta - tb;
-  const na = a.metadata.name ?? '';
-  const nb = b.metadata.name ?? '';
-  return na < nb ? -1 : na > nb ? 1 : 0;
+  return compareByCreation(a, b);
 }
 
 function isNodeReady(node: KubeObject): boolean {

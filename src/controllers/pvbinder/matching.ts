@@ -4,9 +4,10 @@
 // the same class, the claim's label selector, the same volumeMode and (when a node is known)
 // node affinity that admits the node. With delayed binding and no node yet, only pre-bound
 // volumes qualify (the scheduler would pick the rest).
+import { compileTerm, termMatches } from '../../machinery/nodeMatching.js';
 import { compareQuantities } from '../../machinery/quantity.js';
 import type { KubeObject } from '../../machinery/types.js';
-import { rec, recs, specOf, str } from '../shared/meta.js';
+import { rec, recs, specOf } from '../shared/meta.js';
 import { selectorOf } from '../shared/selectors.js';
 import { accessModesOf, capacityOf, claimRefOf, classOf, phaseOf, requestedStorage, volumeModeOf } from './volumeMeta.js';
 
@@ -25,39 +26,14 @@ function safeCompare(a: string, b: string): number | undefined {
   }
 }
 
-function matchesExpression(labels: Record<string, string>, e: Record<string, unknown>): boolean {
-  const key = str(e.key) ?? '';
-  const values = Array.isArray(e.values) ? e.values.filter((v): v is string => typeof v === 'string') : [];
-  const has = Object.prototype.hasOwnProperty.call(labels, key);
-  switch (e.operator) {
-    case 'In':
-      return has && values.includes(labels[key]);
-    case 'NotIn':
-      return !has || !values.includes(labels[key]);
-    case 'Exists':
-      return has;
-    case 'DoesNotExist':
-      return !has;
-    case 'Gt':
-    case 'Lt': {
-      const l = Number.parseInt(labels[key] ?? '', 10);
-      const r = Number.parseInt(values[0] ?? '', 10);
-      if (!has || Number.isNaN(l) || Number.isNaN(r)) return false;
-      return e.operator === 'Gt' ? l > r : l < r;
-    }
-    default:
-      return false;
-  }
-}
-
 /** CheckNodeAffinity: the volume's required node selector terms (ORed) admit a node with these labels. */
 export function volumeAdmitsNode(pv: KubeObject, nodeLabels: Record<string, string>): boolean {
   const required = rec(rec(specOf(pv).nodeAffinity)?.required);
   if (!required) return true;
-  const terms = recs(required.nodeSelectorTerms);
-  return terms.some((t) => {
-    const exprs = recs(t.matchExpressions);
-    return exprs.length > 0 && exprs.every((e) => matchesExpression(nodeLabels, e));
+  // Upstream matches a Node built from the labels alone, so its name is empty.
+  return recs(required.nodeSelectorTerms).some((t) => {
+    const term = compileTerm(t);
+    return term !== undefined && termMatches(term, '', nodeLabels);
   });
 }
 

@@ -9,9 +9,3 @@ export { decideServiceAccounts, SERVICE_ACCOUNTS_TO_ENSURE, type ServiceAccountO
 export function namespaceKeysForServiceAccount(sa: KubeObject): string[] {
   return sa.metadata.namespace ? [sa.metadata.namespace] : [];
 }
-
-export const serviceAccountWatches = {
-  name: 'serviceaccount',
-  primary: { group: '', version: 'v1', resource: 'namespaces' },
-  secondary: [{ group: '', version: 'v1', resource: 'serviceaccounts', keys: 'the object namespace (namespaceKeysForServiceAccount)' }],
-} as const;

@@ -35,10 +35,6 @@ export type PropagatingDeleteAction = DeleteWithOptions & { propagationPolicy: P
 /** Everything a namespace or GC decision may return. */
 export type CollectionAction = Action | DeleteCollectionAction | SubresourceUpdateAction | PropagatingDeleteAction;
 
-export function isDeleteCollection(a: CollectionAction): a is DeleteCollectionAction {
-  return a.kind === 'deleteCollection';
-}
-
 /** `gvr` as apimachinery's GroupVersionResource.String(): "apps/v1, Resource=deployments". */
 export function gvrDisplay(gvr: GroupVersionResource): string {
   return `${gvr.group}/${gvr.version}, Resource=${gvr.resource}`;

@@ -15,7 +15,7 @@ import { isPlainObject } from '../../machinery/types.js';
 import type { Selector } from '../../machinery/labels.js';
 import { type CreateAction, type DeleteAction, type Gvk, type UpdateAction, refOf } from './actions.js';
 import { safeEncodeString } from './hash.js';
-import { clone, num, parseTime, rec, recs, specOf } from './meta.js';
+import { clone, compareByCreation, num, rec, recs, specOf } from './meta.js';
 import { getControllerOf, newControllerRef } from './ownerRefs.js';
 
 export const CONTROLLER_REVISION: Gvk = { apiVersion: 'apps/v1', kind: 'ControllerRevision' };
@@ -136,16 +136,7 @@ export function newControllerRevision(
 
 /** history.SortControllerRevisions: by revision, then creation time, then name (a copy). */
 export function sortRevisions(revisions: readonly KubeObject[]): KubeObject[] {
-  return [...revisions].sort((a, b) => {
-    const d = revisionNumber(a) - revisionNumber(b);
-    if (d !== 0) return d;
-    const ta = parseTime(a.metadata.creationTimestamp) ?? 0;
-    const tb = parseTime(b.metadata.creationTimestamp) ?? 0;
-    if (ta !== tb) return ta - tb;
-    const na = a.metadata.name ?? '';
-    const nb = b.metadata.name ?? '';
-    return na < nb ? -1 : na > nb ? 1 : 0;
-  });
+  return [...revisions].sort((a, b) => revisionNumber(a) - revisionNumber(b) || compareByCreation(a, b));
 }
 
 function parsedHashLabel(cr: KubeObject): number | undefined {

@@ -36,6 +36,16 @@ export function parseTime(v: unknown): number | undefined {
   return Number.isNaN(t) ? undefined : t;
 }
 
+/** The tie-break upstream's sort orders share: older first (an absent time as the zero time), then by name. */
+export function compareByCreation(a: KubeObject, b: KubeObject): number {
+  const ta = parseTime(a.metadata.creationTimestamp) ?? 0;
+  const tb = parseTime(b.metadata.creationTimestamp) ?? 0;
+  if (ta !== tb) return ta - tb;
+  const na = a.metadata.name ?? '';
+  const nb = b.metadata.name ?? '';
+  return na < nb ? -1 : na > nb ? 1 : 0;
+}
+
 function isEmpty(v: unknown): boolean {
   if (v === undefined || v === null || v === 0 || v === '' || v === false) return true;
   if (Array.isArray(v)) return v.length === 0;
