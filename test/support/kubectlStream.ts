@@ -3,7 +3,10 @@ import { spawn } from 'node:child_process';
 import { kubectlPath, type KubectlVersion, type TestCluster } from './cluster.js';
 
 export interface KubectlStream {
-  /** Everything printed on stdout so far. */
+  /**
+   * The whole lines printed on stdout so far: output arrives in chunks, and a row cut in two
+   * must not satisfy (or fail) a predicate before its newline is there.
+   */
   readonly stdout: string;
   /**
    * Resolves with stdout once `predicate` holds for it. The limit only keeps a broken run from
@@ -16,12 +19,15 @@ export interface KubectlStream {
 
 export function streamKubectl(c: TestCluster, args: readonly string[], opts: { version?: KubectlVersion } = {}): KubectlStream {
   const p = spawn(kubectlPath(opts.version ?? '1.33'), ['--kubeconfig', c.kubeconfig, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let received = '';
   let stdout = '';
   let stderr = '';
   const waiters = new Set<() => void>();
   const exited = new Promise<void>((resolve) => p.on('close', () => resolve()));
-  p.stdout.on('data', (d: Buffer) => {
-    stdout += d.toString();
+  p.stdout.setEncoding('utf8');
+  p.stdout.on('data', (d: string) => {
+    received += d;
+    stdout = received.slice(0, received.lastIndexOf('\n') + 1);
     for (const w of [...waiters]) w();
   });
   p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -49,7 +55,7 @@ export function streamKubectl(c: TestCluster, args: readonly string[], opts: { v
         };
         const timer = setTimeout(() => {
           waiters.delete(check);
-          reject(new Error(`kubectl ${args.join(' ')}: no ${what}:\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+          reject(new Error(`kubectl ${args.join(' ')}: no ${what}:\nstdout:\n${received}\nstderr:\n${stderr}`));
         }, limitMs);
         waiters.add(check);
         check();
