@@ -17,9 +17,18 @@ export function rssMb(pid: number): number {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
+/**
+ * The Node.js flags `skiff` runs with (its shebang line), so the bench measures the server as
+ * `npx skiff server` runs it, not as a bare `node bin/skiff.js` would.
+ */
+function skiffNodeFlags(): string[] {
+  const shebang = readFileSync(join(repoRoot(), 'bin', 'skiff.js'), 'utf8').split('\n')[0];
+  return shebang.split(/\s+/).filter((a) => a.startsWith('--'));
+}
+
 /** Starts `skiff server` with `serverArgs` (after `nodeArgs` for Node.js itself) and resolves once it prints its address. */
 export async function startBenchServer(dataDir: string, serverArgs: string[], nodeArgs: string[] = []): Promise<BenchServer> {
-  const proc = spawn(process.execPath, [...nodeArgs, join(repoRoot(), 'bin', 'skiff.js'), 'server', '--data-dir', dataDir, '--https-port', '0', '--bind-address', '127.0.0.1', '--log-level', 'error', ...serverArgs], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, [...skiffNodeFlags(), ...nodeArgs, join(repoRoot(), 'bin', 'skiff.js'), 'server', '--data-dir', dataDir, '--https-port', '0', '--bind-address', '127.0.0.1', '--log-level', 'error', ...serverArgs], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     let found = false;

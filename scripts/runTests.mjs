@@ -20,5 +20,8 @@ if (files.length === 0) {
   console.error('no test files found under dist/: did the build run?');
   process.exit(1);
 }
-const r = spawnSync(process.execPath, ['--test', '--test-concurrency=2', '--test-timeout=300000', ...files], { stdio: 'inherit' });
+// SKIFF_FREEZE_SHARED: objects the server lends to in-process informers are frozen, so code
+// that changes a shared object fails here instead of corrupting what other watchers see.
+const env = { ...process.env, SKIFF_FREEZE_SHARED: '1' };
+const r = spawnSync(process.execPath, ['--test', '--test-concurrency=2', '--test-timeout=300000', ...files], { stdio: 'inherit', env });
 process.exit(r.status ?? 1);

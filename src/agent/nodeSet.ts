@@ -4,7 +4,7 @@
 // agent is the same thing with one node and informers narrowed to it by field selectors.
 import { realClock, sleep, type Clock } from '../client/clock.js';
 import { EventRecorder } from '../client/eventRecorder.js';
-import { SharedInformer } from '../client/informer.js';
+import { SharedInformer, stripManagedFields } from '../client/informer.js';
 import type { Client } from '../client/types.js';
 import type { KubeObject } from '../machinery/types.js';
 import { NodeLease } from './lease.js';
@@ -104,8 +104,8 @@ export function startNodeSet(p: NodeSetParams): NodeSet {
     reportContainerCreating: p.reportContainerCreating,
     onError: (key, err) => report(`sync of pod "${key}" failed (will retry)`, err),
   });
-  const nodeInformer = new SharedInformer(p.client, nodesGVR, { clock, fieldSelector: p.nodeFieldSelector, onError: (e, phase) => report(`node ${phase}`, e) });
-  const podInformer = new SharedInformer(p.client, podsGVR, { clock, fieldSelector: p.podFieldSelector, onError: (e, phase) => report(`pod ${phase}`, e) });
+  const nodeInformer = new SharedInformer(p.client, nodesGVR, { clock, transform: stripManagedFields, fieldSelector: p.nodeFieldSelector, onError: (e, phase) => report(`node ${phase}`, e) });
+  const podInformer = new SharedInformer(p.client, podsGVR, { clock, transform: stripManagedFields, fieldSelector: p.podFieldSelector, onError: (e, phase) => report(`pod ${phase}`, e) });
   podInformer.addEventHandler({
     onAdd: (pod) => podWorkers.podChanged(pod),
     onUpdate: (_old, pod) => podWorkers.podChanged(pod),

@@ -40,13 +40,15 @@ function decodeEvent(info: ResourceInfo, ev: StoreEvent): { obj: KubeObject; pre
   return d;
 }
 
+const plainType = (ev: StoreEvent): EventType => (ev.type === 'delete' ? 'DELETED' : ev.created || !ev.prev ? 'ADDED' : 'MODIFIED');
+
 // Without selectors every plain-JSON watcher sends the same line for an event: build it once.
 const lines = new WeakMap<StoreEvent, { info: ResourceInfo; line: string }>();
 
 function plainLine(info: ResourceInfo, ev: StoreEvent): string {
   const hit = lines.get(ev);
   if (hit && hit.info === info) return hit.line;
-  const type = ev.type === 'delete' ? 'DELETED' : ev.created || !ev.prev ? 'ADDED' : 'MODIFIED';
+  const type = plainType(ev);
   const text = withResourceVersion(info, ev.kv) ?? JSON.stringify(decodeEvent(info, ev).obj);
   const line = `{"type":"${type}","object":${text}}\n`;
   lines.set(ev, { info, line });
@@ -75,7 +77,8 @@ export async function serveWatch(deps: { store: Store; objects: ResourceStore; r
   let first = true;
   let lastRevision = fromRevision;
   const write = (type: EventType, obj: unknown): void => {
-    res.write(`${JSON.stringify({ type, object: obj })}\n`);
+    if (res.writeEvent) res.writeEvent(type, obj);
+    else res.write(`${JSON.stringify({ type, object: obj })}\n`);
   };
   const render = (obj: KubeObject): unknown => {
     if (w.representation === 'table') {
@@ -113,7 +116,8 @@ export async function serveWatch(deps: { store: Store; objects: ResourceStore; r
         for (const ev of events) {
           lastRevision = ev.kv.modRevision;
           if (plain) {
-            res.write(plainLine(info, ev));
+            if (res.writeEvent) res.writeEvent(plainType(ev), decodeEvent(info, ev).obj);
+            else res.write(plainLine(info, ev));
             continue;
           }
           const { obj, prev } = decodeEvent(info, ev);

@@ -103,7 +103,10 @@ export interface RoundTripRequest {
   signal?: AbortSignal;
 }
 
-/** The response: a byte stream with its status (node's IncomingMessage is one). */
+/**
+ * The response: a byte stream with its status (node's IncomingMessage is one). An in-process
+ * transport may make it an object-mode stream whose watch events arrive as objects.
+ */
 export type RoundTripResponse = Readable & { statusCode?: number };
 
 /**
@@ -227,10 +230,14 @@ export function clientOver(roundTrip: RoundTrip, opts: { userAgent?: string; tok
         res.destroy();
       });
       stopStream = () => stream.stop();
-      res.setEncoding('utf8');
+      // The in-process transport hands over events as objects (the server's decoded object,
+      // shared, never to be changed); sockets carry JSON lines.
+      const objectMode = res.readableObjectMode;
+      if (!objectMode) res.setEncoding('utf8');
       let pending = '';
-      res.on('data', (chunk: string) => {
-        pending += chunk;
+      res.on('data', (chunk: string | Buffer | WatchEvent<T>) => {
+        if (objectMode && !Buffer.isBuffer(chunk) && typeof chunk !== 'string') return void sink.push(chunk);
+        pending += chunk.toString();
         let nl: number;
         while ((nl = pending.indexOf('\n')) >= 0) {
           const line = pending.slice(0, nl).trim();

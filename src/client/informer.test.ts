@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resourceExpired } from '../machinery/errors.js';
 import type { KubeObject } from '../machinery/types.js';
-import { SharedInformer } from './informer.js';
+import { SharedInformer, stripManagedFields } from './informer.js';
 import { SharedInformerFactory } from './informerFactory.js';
 import { FakeClient } from './testing/fakeClient.js';
 import { FakeClock } from './testing/fakeClock.js';
@@ -255,4 +255,31 @@ test('factory: one informer per resource+namespace, started together, late ones 
   ac.abort();
   await f.stopped();
   assert.equal(fake.watchCount(), 0);
+});
+
+test('transform: stripManagedFields applies to listed and watched objects, leaving the originals alone', async () => {
+  const clock = new FakeClock();
+  const fake = new FakeClient({ clock });
+  const managed = { managedFields: [{ manager: 'm', operation: 'Update' as const, apiVersion: 'v1', fieldsType: 'FieldsV1' as const, fieldsV1: {} }] };
+  await fake.create(pods, pod('a', { metadata: { name: 'a', namespace: 'default', labels: { x: 'y' }, ...managed } }));
+  const inf = new SharedInformer(fake, pods, { clock, transform: stripManagedFields });
+  const ac = new AbortController();
+  const run = inf.start(ac.signal);
+  assert.equal(await inf.waitForSync(), true);
+  await until(() => fake.watchCount(pods) === 1, 'watch open');
+  await fake.create(pods, pod('b', { metadata: { name: 'b', namespace: 'default', ...managed } }));
+  await until(() => inf.get('default/b') !== undefined, 'watched object cached');
+  for (const name of ['a', 'b']) {
+    const cached = inf.get(`default/${name}`);
+    assert.equal(cached?.metadata.managedFields, undefined);
+    assert.equal(cached?.metadata.name, name);
+  }
+  assert.deepEqual(inf.get('default/a')?.metadata.labels, { x: 'y' });
+  const original = pod('c', { metadata: { name: 'c', ...managed } });
+  assert.notEqual(stripManagedFields(original), original);
+  assert.equal(original.metadata.managedFields?.length, 1, 'the input is not changed');
+  const bare = pod('d');
+  assert.equal(stripManagedFields(bare), bare, 'nothing to strip: the same object');
+  ac.abort();
+  await run;
 });

@@ -31,7 +31,7 @@ export interface EventHandler<T extends KubeObject = KubeObject> {
   onDelete?(obj: T, finalStateUnknown: boolean): void;
 }
 
-export interface InformerOptions {
+export interface InformerOptions<T extends KubeObject = KubeObject> {
   namespace?: string;
   labelSelector?: string;
   fieldSelector?: string;
@@ -42,6 +42,11 @@ export interface InformerOptions {
   pageSize?: number;
   /** Fixed watch timeout; by default a random 5–10 min, as the reflector spreads re-watches. */
   watchTimeoutSeconds?: number;
+  /**
+   * Applied to every object before it is cached and handed out (client-go's TransformFunc),
+   * e.g. `stripManagedFields`. It must not change its argument (objects may be shared).
+   */
+  transform?: (obj: T) => T;
   /** Told about every failed list/watch and throwing handler; default: one line on stderr. */
   onError?: (err: unknown, phase: 'list' | 'watch' | 'handler') => void;
 }
@@ -49,9 +54,21 @@ export interface InformerOptions {
 const initialBackoffMs = 800;
 const maxBackoffMs = 30_000;
 
+/**
+ * Drops metadata.managedFields, which no controller reads, from cached objects: often the
+ * larger half of an object (upstream's kube-controller-manager and kube-scheduler trim them
+ * from their informers the same way). Writes of such an object keep the stored managedFields,
+ * as the server does for any update that omits them.
+ */
+export function stripManagedFields<T extends KubeObject>(obj: T): T {
+  if (!obj.metadata?.managedFields) return obj;
+  const { managedFields: _dropped, ...metadata } = obj.metadata;
+  return { ...obj, metadata };
+}
+
 export class SharedInformer<T extends KubeObject = KubeObject> {
   readonly gvr: GroupVersionResource;
-  readonly options: Readonly<InformerOptions>;
+  readonly options: Readonly<InformerOptions<T>>;
   private readonly client: Client;
   private readonly clock: Clock;
   private readonly cache = new ObjectCache<T>();
@@ -63,7 +80,7 @@ export class SharedInformer<T extends KubeObject = KubeObject> {
   private lastRv = '';
   private resyncTimer: TimerHandle | undefined;
 
-  constructor(client: Client, gvr: GroupVersionResource, opts: InformerOptions = {}) {
+  constructor(client: Client, gvr: GroupVersionResource, opts: InformerOptions<T> = {}) {
     this.client = client;
     this.gvr = gvr;
     this.options = opts;
@@ -235,7 +252,9 @@ export class SharedInformer<T extends KubeObject = KubeObject> {
     const list = await this.listAll(signal);
     if (signal.aborted) return;
     const seen = new Set<string>();
-    for (const obj of list.items) {
+    const transform = this.options.transform;
+    for (const item of list.items) {
+      const obj = transform ? transform(item) : item;
       const key = objectKey(obj);
       seen.add(key);
       const old = this.cache.get(key);
@@ -276,12 +295,12 @@ export class SharedInformer<T extends KubeObject = KubeObject> {
         if (signal.aborted) break;
         if (ev.type === 'ERROR') throw apiErrorFromResponse(ev.object.code || 500, ev.object);
         n++;
-        const obj = ev.object;
-        const rv = obj.metadata?.resourceVersion;
+        const rv = ev.object.metadata?.resourceVersion;
         if (ev.type === 'BOOKMARK') {
           if (rv) this.lastRv = rv;
           continue;
         }
+        const obj = this.options.transform ? this.options.transform(ev.object) : ev.object;
         const key = objectKey(obj);
         if (ev.type === 'DELETED') {
           const old = this.cache.delete(key);

@@ -14,6 +14,8 @@ export interface InformerFactoryOptions {
   namespace?: string;
   clock?: Clock;
   onError?: InformerOptions['onError'];
+  /** Applied to every object of every informer created here (e.g. `stripManagedFields`). */
+  transform?: InformerOptions['transform'];
 }
 
 export interface InformerSelection {
@@ -42,6 +44,7 @@ export class SharedInformerFactory {
         resyncPeriodMs: this.opts.resyncPeriodMs,
         clock: this.opts.clock,
         onError: this.opts.onError,
+        transform: this.opts.transform,
       });
       this.informers.set(key, inf);
       if (this.signal) this.run(inf, this.signal);

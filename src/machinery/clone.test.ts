@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cloneJson } from './clone.js';
+import { cloneJson, deepFreeze } from './clone.js';
 
 describe('cloneJson', () => {
   it('copies nested objects and arrays deeply, keeping undefined and null values', () => {
@@ -23,5 +23,18 @@ describe('cloneJson', () => {
     assert.ok(out.d instanceof Date);
     assert.notEqual(out.d, d);
     assert.equal(out.d.getTime(), 0);
+  });
+});
+
+describe('deepFreeze', () => {
+  it('freezes every nested object and array, and returns its argument', () => {
+    const v = { a: { b: [1, { c: 'x' }] }, d: 'e' };
+    assert.equal(deepFreeze(v), v);
+    assert.ok(Object.isFrozen(v) && Object.isFrozen(v.a) && Object.isFrozen(v.a.b) && Object.isFrozen(v.a.b[1]));
+    assert.throws(() => {
+      (v.a.b[1] as { c: string }).c = 'y';
+    }, TypeError);
+    assert.equal(deepFreeze('text'), 'text');
+    assert.equal(deepFreeze(null), null);
   });
 });

@@ -26,3 +26,16 @@ function copy(v: unknown): unknown {
   for (const k of Object.keys(v)) out[k] = copy((v as Record<string, unknown>)[k]);
   return out;
 }
+
+/**
+ * Freezes a JSON-shaped value and everything in it. Objects shared between components (the
+ * server's decoded watch events handed to in-process informers) are frozen under tests, so a
+ * component that changes what it was only lent fails there, loudly, instead of silently
+ * corrupting what other watchers see.
+ */
+export function deepFreeze<T>(v: T): T {
+  if (typeof v !== 'object' || v === null || Object.isFrozen(v)) return v;
+  Object.freeze(v);
+  for (const k of Object.keys(v)) deepFreeze((v as Record<string, unknown>)[k]);
+  return v;
+}

@@ -2,7 +2,7 @@
 // extra simulated nodes (--sim-nodes N), all talking to this server in-process.
 import { hostname } from 'node:os';
 import { nodesGVR, startAgent, startSimNodes, SimRuntime, type RunningAgent, type SimNodes } from '../agent/index.js';
-import { SharedInformer } from '../client/informer.js';
+import { SharedInformer, stripManagedFields } from '../client/informer.js';
 import type { Client } from '../client/types.js';
 import type { KubeObject } from '../machinery/types.js';
 import type { ServerConfig } from './config.js';
@@ -47,7 +47,7 @@ function watchDisconnectAnnotation(client: Client, sims: SimNodes, signal: Abort
       sims.reconnect(name);
     }
   };
-  const informer = new SharedInformer(client, nodesGVR, { onError: (e) => onError(e) });
+  const informer = new SharedInformer(client, nodesGVR, { transform: stripManagedFields, onError: (e) => onError(e) });
   informer.addEventHandler({ onAdd: sync, onUpdate: (_old, node) => sync(node) });
   return informer.start(signal);
 }

@@ -51,4 +51,27 @@ describe('loopback client', () => {
     }
     assert.deepEqual(types, ['ADDED w', 'MODIFIED w']);
   });
+
+  it('hands every in-process watcher the one decoded object, frozen under tests', async () => {
+    const list = await client.list(cms, { namespace: 'default' });
+    const from = { namespace: 'default', resourceVersion: list.metadata.resourceVersion };
+    const [a, b] = await Promise.all([client.watch(cms, from), client.watch(cms, from)]);
+    await client.create(cms, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'shared', namespace: 'default' }, data: { k: 'v' } } as KubeObject);
+    const first = async (s: typeof a): Promise<KubeObject> => {
+      for await (const ev of s) {
+        s.stop();
+        if (ev.type !== 'ERROR') return ev.object;
+      }
+      throw new Error('no event');
+    };
+    const [oa, ob] = await Promise.all([first(a), first(b)]);
+    assert.equal(oa, ob, 'one object, not one parse per watcher');
+    assert.deepEqual((oa as KubeObject & { data: unknown }).data, { k: 'v' });
+    assert.match(oa.metadata.resourceVersion ?? '', /^\d+$/);
+    if (process.env.SKIFF_FREEZE_SHARED === '1') {
+      assert.throws(() => {
+        (oa as KubeObject & { data: Record<string, string> }).data.k = 'changed';
+      }, TypeError);
+    }
+  });
 });

@@ -6,7 +6,12 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { PassThrough, Readable } from 'node:stream';
 import type { ApiRequest, ApiResponse } from '../apiserver/http/exchange.js';
 import type { ApiServer } from '../apiserver/server.js';
+import { deepFreeze } from '../machinery/clone.js';
 import { clientOver, type HttpClient, type RoundTrip, type RoundTripResponse } from '../client/httpTransport.js';
+
+// Under tests (SKIFF_FREEZE_SHARED=1, set by the test runner) the watch objects lent to
+// in-process informers are frozen, so a component that mutates one fails its tests.
+const freezeShared = process.env.SKIFF_FREEZE_SHARED === '1';
 
 class LoopbackResponse extends EventEmitter implements ApiResponse {
   headersSent = false;
@@ -33,14 +38,20 @@ class LoopbackResponse extends EventEmitter implements ApiResponse {
     this.onHeaders();
   }
 
+  // The stream is in object mode (for writeEvent): text travels as Buffers, as on a socket.
   write(chunk: string | Buffer): boolean {
     this.flushHeaders();
-    return this.out.write(chunk);
+    return this.out.write(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  }
+
+  writeEvent(type: string, object: unknown): void {
+    this.flushHeaders();
+    this.out.write({ type, object: freezeShared ? deepFreeze(object) : object });
   }
 
   end(chunk?: string | Buffer): this {
     this.flushHeaders();
-    this.out.end(chunk);
+    this.out.end(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
     return this;
   }
 
@@ -59,7 +70,7 @@ export function loopbackRoundTrip(server: ApiServer): RoundTrip {
       const req = Object.assign(new Readable({ read() {}, autoDestroy: false }), { method, url: path, headers: lower }) satisfies ApiRequest;
       if (body) req.push(body);
       req.push(null);
-      const out: PassThrough & { statusCode?: number } = new PassThrough();
+      const out: PassThrough & { statusCode?: number } = new PassThrough({ objectMode: true });
       const res = new LoopbackResponse(out, () => resolve(out));
       out.on('close', () => {
         req.emit('close');

@@ -23,6 +23,7 @@ import { writeKubeconfig } from './kubeconfig.js';
 import { loopbackClient } from './loopback.js';
 import { startControllerManager, startScheduler } from './controlPlane.js';
 import { SharedInformerFactory } from '../client/informerFactory.js';
+import { stripManagedFields } from '../client/informer.js';
 import { startNodeSide, type NodeSide } from './agents.js';
 import type { PodStreamBackend } from '../apiserver/streaming/types.js';
 import { criPodStreams } from './podStreams.js';
@@ -112,7 +113,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
   const controlClient = config.controllerManager ? loopbackClient(api, 'kube-controller-manager/v1.33.0 (skiff)') : undefined;
   const informersStop = new AbortController();
   setMaxListeners(0, informersStop.signal); // every shared informer listens for it
-  const informers = controlClient ? { factory: new SharedInformerFactory(controlClient, { onError: (e) => log.debug(`informer: ${e instanceof Error ? e.message : String(e)}`) }), signal: informersStop.signal } : undefined;
+  const informers = controlClient ? { factory: new SharedInformerFactory(controlClient, { transform: stripManagedFields, onError: (e) => log.debug(`informer: ${e instanceof Error ? e.message : String(e)}`) }), signal: informersStop.signal } : undefined;
   const controllers = controlClient ? startControllerManager(controlClient, log, { nodeMonitorGracePeriodMs: config.nodeMonitorGracePeriodSeconds * 1000, informers, rootCACert: pki.caCert }) : undefined;
   const scheduler = controlClient ? startScheduler(controlClient, log, informers) : undefined;
   const nodeClient = config.simNodes > 0 || !config.disableAgent ? loopbackClient(api, `kubelet/${'v1.33.0'} (skiff)`) : undefined;

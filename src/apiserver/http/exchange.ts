@@ -20,4 +20,10 @@ export interface ApiResponse {
   end(chunk?: string | Buffer): unknown;
   destroy(): unknown;
   on(event: 'close', listener: () => void): unknown;
+  /**
+   * In-process responses only: a watch event as an object rather than a JSON line, so every
+   * in-process informer shares the one object the server decoded instead of each parsing
+   * the text again. The object is shared: neither side may change it.
+   */
+  writeEvent?(type: string, object: unknown): void;
 }
