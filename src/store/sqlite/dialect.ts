@@ -9,7 +9,10 @@ export const SCHEMA_VERSION = 1;
  * counter in memory), a second opener fails instead of corrupting the sequence, and WAL
  * needs no shared-memory index. synchronous=NORMAL in WAL mode writes each commit to the
  * WAL before returning, so a killed process loses nothing; only power loss can drop the
- * last commits (fsync happens at checkpoints).
+ * last commits (fsync happens at checkpoints). Checkpoints every 8,192 WAL pages (32 MB) rather
+ * than SQLite's 1,000: the same hot pages (the `current` table, index interiors) change in most
+ * commits, and copying them back once per 32 MB instead of per 4 MB took a fifth off the commit
+ * cost at thousands of writes a second (npm run bench, 5,000 nodes).
  */
 export const pragmas = [
   'locking_mode = EXCLUSIVE',
@@ -18,6 +21,7 @@ export const pragmas = [
   'cache_size = -65536',
   'temp_store = MEMORY',
   'journal_size_limit = 67108864',
+  'wal_autocheckpoint = 8192',
 ];
 
 export const schema = `
