@@ -29,15 +29,29 @@ export interface WatchRequest {
 
 type EventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
 
-// Many watchers see the same store event: decode it once.
-const decoded = new WeakMap<StoreEvent, { info: ResourceInfo; obj: KubeObject; prev?: KubeObject }>();
+interface DecodedEvent {
+  info: ResourceInfo;
+  obj: KubeObject;
+  /** The object before the event: decoded only when a selector needs it (prevOf). */
+  prev?: KubeObject;
+}
 
-function decodeEvent(info: ResourceInfo, ev: StoreEvent): { obj: KubeObject; prev?: KubeObject } {
+// Many watchers see the same store event: decode it once.
+const decoded = new WeakMap<StoreEvent, DecodedEvent>();
+
+function decodeEvent(info: ResourceInfo, ev: StoreEvent): DecodedEvent {
   const hit = decoded.get(ev);
   if (hit && hit.info === info) return hit;
-  const d = { info, obj: decodeStored(info, ev.kv), prev: ev.prev && ev.type === 'put' ? decodeStored(info, ev.prev) : undefined };
+  const d: DecodedEvent = { info, obj: decodeStored(info, ev.kv) };
   decoded.set(ev, d);
   return d;
+}
+
+function prevOf(info: ResourceInfo, ev: StoreEvent): KubeObject | undefined {
+  if (!ev.prev || ev.type !== 'put') return undefined;
+  const d = decodeEvent(info, ev);
+  d.prev ??= decodeStored(info, ev.prev);
+  return d.prev;
 }
 
 const plainType = (ev: StoreEvent): EventType => (ev.type === 'delete' ? 'DELETED' : ev.created || !ev.prev ? 'ADDED' : 'MODIFIED');
@@ -120,7 +134,7 @@ export async function serveWatch(deps: { store: Store; objects: ResourceStore; r
             else res.write(plainLine(info, ev));
             continue;
           }
-          const { obj, prev } = decodeEvent(info, ev);
+          const { obj } = decodeEvent(info, ev);
           let type: EventType;
           if (ev.type === 'delete') {
             if (!selectionEmpty(selection) && !matches(info, selection, obj)) continue;
@@ -129,6 +143,7 @@ export async function serveWatch(deps: { store: Store; objects: ResourceStore; r
             type = ev.created || !ev.prev ? 'ADDED' : 'MODIFIED';
           } else {
             const now = matches(info, selection, obj);
+            const prev = prevOf(info, ev);
             const before = prev ? matches(info, selection, prev) : false;
             if (now && before) type = 'MODIFIED';
             else if (now) type = 'ADDED';
