@@ -93,6 +93,11 @@ function parseBody(text: string): unknown {
   }
 }
 
+/** A response body an in-process transport hands over as an object instead of JSON bytes. */
+export class ObjectBody {
+  constructor(readonly value: unknown) {}
+}
+
 /** One request as a transport carries it. */
 export interface RoundTripRequest {
   method: string;
@@ -169,9 +174,21 @@ export function clientOver(roundTrip: RoundTrip, opts: { userAgent?: string; tok
     });
   }
 
+  // An in-process transport may answer with the object itself (an ObjectBody chunk).
+  function readBody(res: RoundTripResponse): Promise<unknown> {
+    if (!res.readableObjectMode) return readAll(res).then(parseBody);
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let object: ObjectBody | undefined;
+      res.on('data', (c: Buffer | ObjectBody) => (c instanceof ObjectBody ? (object = c) : chunks.push(c)));
+      res.on('end', () => resolve(object ? object.value : parseBody(Buffer.concat(chunks).toString('utf8'))));
+      res.on('error', reject);
+    });
+  }
+
   async function call(method: string, path: string, body: Body | undefined, signal: AbortSignal | undefined): Promise<unknown> {
     const res = await send(method, path, body, signal);
-    const parsed = parseBody(await readAll(res));
+    const parsed = await readBody(res);
     const code = res.statusCode ?? 0;
     if (code < 200 || code > 299) throw apiErrorFromResponse(code, parsed);
     return parsed;

@@ -74,4 +74,26 @@ describe('loopback client', () => {
       }, TypeError);
     }
   });
+
+  it('binding a pod leaves its managedFields alone, as upstream (no scheduler entry)', async () => {
+    const pods = { group: '', version: 'v1', resource: 'pods' };
+    await client.create(pods, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'bind-me', namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'busybox:1' }] } } as KubeObject, { fieldManager: 'creator' });
+    const before = await client.get(pods, 'bind-me', { namespace: 'default' });
+    await client.create(pods, { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'bind-me', namespace: 'default' }, target: { apiVersion: 'v1', kind: 'Node', name: 'n1' } } as KubeObject, { namespace: 'default', subresource: 'binding', fieldManager: 'scheduler' });
+    const after = await client.get<KubeObject & { spec: { nodeName?: string } }>(pods, 'bind-me', { namespace: 'default' });
+    assert.equal(after.spec.nodeName, 'n1');
+    assert.deepEqual(after.metadata.managedFields, before.metadata.managedFields);
+    assert.deepEqual(after.metadata.managedFields?.map((e) => e.manager), ['creator']);
+  });
+
+  it('answers writes and reads with objects the caller owns: changing one changes nothing stored', async () => {
+    const created = (await client.create(cms, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'owned', namespace: 'default' }, data: { k: 'v' } } as KubeObject)) as KubeObject & { data: Record<string, string> };
+    created.data.k = 'changed by the caller';
+    const got = await client.get<KubeObject & { data: Record<string, string> }>(cms, 'owned', { namespace: 'default' });
+    assert.deepEqual(got.data, { k: 'v' });
+    assert.equal(got.metadata.resourceVersion, created.metadata.resourceVersion);
+    got.data.k = 'changed again';
+    assert.deepEqual((await client.get<KubeObject & { data: Record<string, string> }>(cms, 'owned', { namespace: 'default' })).data, { k: 'v' });
+    await assert.rejects(client.get(cms, 'missing', { namespace: 'default' }), (e) => isNotFound(e), 'errors still arrive as Status JSON');
+  });
 });

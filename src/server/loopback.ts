@@ -7,7 +7,7 @@ import { PassThrough, Readable } from 'node:stream';
 import type { ApiRequest, ApiResponse } from '../apiserver/http/exchange.js';
 import type { ApiServer } from '../apiserver/server.js';
 import { deepFreeze } from '../machinery/clone.js';
-import { clientOver, type HttpClient, type RoundTrip, type RoundTripResponse } from '../client/httpTransport.js';
+import { clientOver, ObjectBody, type HttpClient, type RoundTrip, type RoundTripResponse } from '../client/httpTransport.js';
 
 // Under tests (SKIFF_FREEZE_SHARED=1, set by the test runner) the watch objects lent to
 // in-process informers are frozen, so a component that mutates one fails its tests.
@@ -47,6 +47,12 @@ class LoopbackResponse extends EventEmitter implements ApiResponse {
   writeEvent(type: string, object: unknown): void {
     this.flushHeaders();
     this.out.write({ type, object: freezeShared ? deepFreeze(object) : object });
+  }
+
+  endObject(statusCode: number, object: unknown): void {
+    this.status = statusCode;
+    this.flushHeaders();
+    this.out.end(new ObjectBody(object));
   }
 
   end(chunk?: string | Buffer): this {

@@ -25,6 +25,8 @@ function requireVerb(ctx: RequestContext, verb: Verb): void {
 
 function respondObject(ctx: RequestContext, code: number, obj: KubeObject): void {
   const rep = representationOf(ctx.req.headers.accept);
+  // Every object answered here was decoded or built for this request alone.
+  if (rep === 'object' && ctx.res.endObject && !wantsYaml(ctx.req.headers.accept)) return ctx.res.endObject(code, obj);
   let body: unknown = obj;
   if (rep === 'table') body = toTable(ctx.info, [obj], { resourceVersion: obj.metadata.resourceVersion }, parseIncludeObject(ctx.url.searchParams.get('includeObject')));
   else if (rep === 'partial') body = partialObjectMetadata(obj);
@@ -147,7 +149,9 @@ async function postSubresource(ctx: RequestContext): Promise<void> {
     if ('update' in out) return out.update;
     deletion = out.delete;
     return cur!;
-  }, { dryRun, fieldManager: fieldManagerOf(ctx), subresource: ctx.target.subresource });
+    // What was posted is a Binding or an Eviction, not the pod: upstream writes the pod from its
+    // storage layer, so the pod's managedFields stay as they were (no scheduler entry).
+  }, { dryRun, fieldManager: fieldManagerOf(ctx), subresource: ctx.target.subresource, managedFieldsDone: true });
   if (deletion) {
     await ctx.deps.objects.delete(ctx.info, ctx.target.namespace, name, { dryRun, gracePeriodSeconds: deletion.gracePeriodSeconds, preconditions: deletion.uid ? { uid: deletion.uid } : undefined });
   }

@@ -26,4 +26,10 @@ export interface ApiResponse {
    * the text again. The object is shared: neither side may change it.
    */
   writeEvent?(type: string, object: unknown): void;
+  /**
+   * In-process responses only: ends the response with `object` as its body, handed over
+   * rather than serialised. Only for objects built for this one request (the caller owns it
+   * from here and may change it).
+   */
+  endObject?(statusCode: number, object: unknown): void;
 }

@@ -18,6 +18,7 @@ import {
   managerIdentifier,
   stripMeta,
 } from './managedFields.js';
+import { unchangedOwnership } from './ownershipShortcut.js';
 import { fieldPE } from './pathElement.js';
 import { type SchemaLookup, rootType } from './typed.js';
 import { ConflictsError, type UpdaterContext, updaterApply, updaterUpdate } from './updater.js';
@@ -217,8 +218,16 @@ function managedForUpdate(live: KubeObject | undefined, updated: KubeObject, sub
  */
 export function updateManagedFields(args: UpdateManagedFieldsArgs): KubeObject {
   const ctx = contextOf(args);
-  const managed = managedForUpdate(args.live, args.updated, !!ctx.subresource);
   const next = withoutManagedFields({ ...args.updated, metadata: { ...(args.updated.metadata ?? {}) } });
+  const liveEntries = args.live?.metadata.uid ? args.live.metadata.managedFields : undefined;
+  if (liveEntries?.length && (ctx.subresource || args.updated.metadata?.managedFields === undefined)) {
+    const kept = unchangedOwnership(ctx, liveEntries, withoutManagedFields(args.live as KubeObject), next, args.manager);
+    if (kept) {
+      setManagedFields(next, kept);
+      return next;
+    }
+  }
+  const managed = managedForUpdate(args.live, args.updated, !!ctx.subresource);
   try {
     // Objects that exist untracked stay untracked until their first apply (skipnonapplied.go).
     const creating = !args.live || !args.live.metadata.uid;

@@ -7,7 +7,7 @@ import { isPlainObject } from '../types.js';
 import { FieldSet, fromFieldsV1, toFieldsV1 } from './fieldSet.js';
 import { goJsonString } from './goFormat.js';
 import { cloneJson } from '../clone.js';
-import { fieldPE } from './pathElement.js';
+import { fieldPE, type Path } from './pathElement.js';
 import type { Managers } from './updater.js';
 
 export interface Managed {
@@ -120,6 +120,11 @@ export function encodeManagedFields(managed: Managed): ManagedFieldsEntry[] | un
     if (info.subresource) e.subresource = info.subresource;
     entries.push(e);
   }
+  return sortEntries(entries);
+}
+
+/** Sorts entries in place, as encodeManagedFields orders them: operation, time, manager, apiVersion, subresource. */
+export function sortEntries(entries: ManagedFieldsEntry[]): ManagedFieldsEntry[] {
   return entries.sort(
     (p, q) =>
       cmp(p.operation ?? '', q.operation ?? '') ||
@@ -141,6 +146,9 @@ const STRIP = FieldSet.of(
   ]),
 );
 
+/** Whether stripMeta would drop this path (no manager ever owns it). */
+export const isStripped = (path: Path): boolean => STRIP.has(path);
+
 export function stripMeta(fields: Managers, manager: string): void {
   const vs = fields.get(manager);
   if (!vs) return;
@@ -149,7 +157,7 @@ export function stripMeta(fields: Managers, manager: string): void {
   else fields.set(manager, { ...vs, set });
 }
 
-const MAX_UPDATE_MANAGERS = 10;
+export const MAX_UPDATE_MANAGERS = 10;
 
 /** capmanagers.go: past ten Update entries, the oldest merge into `ancient-changes` per version. */
 export function capUpdateManagers(managed: Managed): void {
