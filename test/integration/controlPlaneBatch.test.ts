@@ -1,12 +1,13 @@
 // Batch workloads on simulated nodes (issue 3, "Done means" 3 and 4): Jobs complete, fail
 // with BackoffLimitExceeded after backoffLimit+1 failed pods, and hand out completion
 // indexes in Indexed mode; `kubectl create job --from=cronjob/hello` runs the seed CronJob's
-// template. Driven by the real kubectl 1.33.
+// template; concurrencyPolicy Forbid skips a run while one is active and Replace swaps the
+// running Job for the new one. Driven by the real kubectl 1.33.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { repoRoot, startCluster, type TestCluster } from '../support/cluster.js';
-import { applyObj, getJson, podsOf, type Workload } from '../support/workloads.js';
+import { applyObj, eventually, getJson, podsOf, type List, type Workload } from '../support/workloads.js';
 
 const seedCronJob = join(repoRoot(), 'test', 'fixtures', 'seed', 'cronjob-hello.yaml');
 
@@ -115,5 +116,62 @@ describe('CronJobs on simulated nodes', () => {
     assert.equal(pods.length, 1);
     assert.equal(pods[0].status.phase, 'Succeeded');
     assert.equal(pods[0].spec.containers[0].image, 'busybox');
+  });
+
+  // Real minutes: the runs come at the next two minute boundaries, 60–120 s after the create.
+  it('Forbid skips a due run while its Job runs; Replace deletes the running Job and starts the new one', async () => {
+    const ns = 'cron-policy';
+    await c.kubectlOk(['create', 'namespace', ns]);
+    const cronJob = (name: string, policy: string): Record<string, unknown> => ({
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: { name },
+      spec: {
+        schedule: '* * * * *',
+        concurrencyPolicy: policy,
+        jobTemplate: {
+          spec: {
+            template: {
+              // Each run outlives the next schedule time.
+              metadata: { annotations: { 'skiff.dev/sim-run-ms': '600000' } },
+              spec: { restartPolicy: 'Never', containers: [{ name: 'work', image: 'busybox', command: ['sleep', '600'] }] },
+            },
+          },
+        },
+      },
+    });
+    await applyObj(c, ns, cronJob('forbid', 'Forbid'));
+    await applyObj(c, ns, cronJob('replace', 'Replace'));
+    const jobsOf = async (cj: string): Promise<Workload[]> =>
+      (await getJson<List<Workload>>(c, ['get', 'jobs', '-n', ns])).items.filter((j) => j.metadata.ownerReferences?.some((o) => o.name === cj));
+    const events = async (cj: string, reason: string): Promise<string[]> =>
+      (await getJson<List<{ reason: string; message: string; involvedObject: { name: string } }>>(c, ['get', 'events', '-n', ns])).items
+        .filter((e) => e.involvedObject.name === cj && e.reason === reason)
+        .map((e) => e.message);
+
+    // Replace: the second run deletes the first Job and creates its own.
+    const first = await eventually(async () => (await jobsOf('replace'))[0]?.metadata.name, 'the first replace run', 130_000);
+    const deleted = await eventually(async () => {
+      const msgs = await events('replace', 'SuccessfulDelete');
+      return msgs.length > 0 ? msgs : undefined;
+    }, 'the second replace run', 130_000);
+    assert.deepEqual(deleted, [`Deleted job ${first}`]);
+    const replaced = await eventually(async () => {
+      const live = (await jobsOf('replace')).filter((j) => !j.metadata.deletionTimestamp);
+      return live.length === 1 && live[0].metadata.name !== first ? live[0] : undefined;
+    }, 'the replacing Job alone', 30_000);
+    const replaceStatus = (await getJson<Workload>(c, ['get', 'cronjob', '-n', ns, 'replace'])).status as { active?: { name: string }[] };
+    assert.deepEqual(replaceStatus.active?.map((a) => a.name), [replaced.metadata.name]);
+
+    // Forbid, over the same two schedule times: one Job, still running, and the skip reported.
+    const skipped = await eventually(async () => {
+      const msgs = await events('forbid', 'JobAlreadyActive');
+      return msgs.length > 0 ? msgs : undefined;
+    }, 'the forbidden run', 30_000);
+    assert.equal(skipped[0], 'Not starting job because prior execution is running and concurrency policy is Forbid');
+    const forbidJobs = await jobsOf('forbid');
+    assert.equal(forbidJobs.length, 1);
+    const forbidStatus = (await getJson<Workload>(c, ['get', 'cronjob', '-n', ns, 'forbid'])).status as { active?: { name: string }[] };
+    assert.deepEqual(forbidStatus.active?.map((a) => a.name), [forbidJobs[0].metadata.name]);
   });
 });
