@@ -6,7 +6,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { hostname, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { startAgent, type RunningAgent } from '../agent/index.js';
-import { CriRuntime, startContainerd, type RunningContainerd } from '../agent/cri/index.js';
+import { CriRuntime, superviseContainerd, type RunningContainerd } from '../agent/cri/index.js';
 import { ensurePauseImage, importImagesDir, startImageGC, loadRegistries, PAUSE_IMAGE, registryAuthFor, registryHostOf, writeRegistryHosts } from '../agent/images/index.js';
 import type { AuthConfig } from '../agent/cri/api.js';
 import { createPodConfigSource, type PodConfigSource } from '../agent/podConfig/index.js';
@@ -56,7 +56,7 @@ export async function startContainerdNode(config: ServerConfig, client: Client, 
     for (const w of hosts.warnings) log.warn(w);
     if (hosts.written.length) log.info(`registries.yaml: mirrors for ${hosts.written.join(', ')}`);
     log.info(`starting containerd (state in ${dir})`);
-    containerd = await startContainerd({ dataDir: dir, podCIDR: localPodCIDR, log: (m) => log.debug(`containerd: ${m}`), registryConfigDir, sandboxImage: PAUSE_IMAGE });
+    containerd = await superviseContainerd({ dataDir: dir, podCIDR: localPodCIDR, log: (m) => log.debug(`containerd: ${m}`), registryConfigDir, sandboxImage: PAUSE_IMAGE }, (m) => log.warn(m));
     endpoint = containerd.socket;
     await ensurePauseImage(endpoint, { log: (m: string) => log.info(m) });
     const imagesDir = join(config.dataDir, 'images');

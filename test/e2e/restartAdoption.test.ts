@@ -1,8 +1,11 @@
 // Real containers, issue 4 "Done means" 6: killing `skiff server` with SIGKILL and starting it
 // again on the same data dir leaves the running containers running — the same container IDs,
 // no restarts, the same process answering — and the new agent adopts them (it keeps reporting
-// them and can still exec into them and stop them).
+// them and can still exec into them and stop them). And containerd itself killed with SIGKILL
+// under a running skiff is started again; the containers under their shims keep running.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { containerdSkipReason, startContainerdCluster, type ContainerdCluster } from '../support/containerdCluster.js';
 import { applyObj, eventually, getJson, isReady, type Pod } from '../support/workloads.js';
@@ -51,5 +54,41 @@ describe('skiff restart adopts running containers', { skip }, () => {
       return s.sandboxes.some((x) => x.podUid === before.metadata.uid) ? undefined : s;
     }, 'the adopted sandbox to be removed', 30_000);
     assert.ok(state);
+  });
+
+  it('containerd killed -9 is started again; running containers keep running and new pods start', async () => {
+    await applyObj(c, 'default', {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'steady' },
+      spec: { terminationGracePeriodSeconds: 1, containers: [{ name: 'main', image: 'busybox', command: ['sh', '-c', 'date +%s%N > /tmp/started; sleep 3600'] }] },
+    });
+    await c.kubectlOk(['wait', '--for=condition=Ready', 'pod/steady', '--timeout=60s'], { timeoutMs: 70_000 });
+    const started = await c.kubectlOk(['exec', 'steady', '--', 'cat', '/tmp/started']);
+    const pidFile = join(c.dataDir, 'containerd', 'containerd.pid');
+    const oldPid = Number(readFileSync(pidFile, 'utf8').trim());
+    process.kill(oldPid, 'SIGKILL');
+
+    const newPid = await eventually(async () => {
+      const pid = Number(readFileSync(pidFile, 'utf8').trim());
+      return pid > 0 && pid !== oldPid ? pid : undefined;
+    }, 'a new containerd', 30_000);
+    assert.notEqual(newPid, oldPid);
+    // Exec goes through the new containerd to the same process instance.
+    const again = await eventually(async () => {
+      const r = await c.kubectl(['exec', 'steady', '--', 'cat', '/tmp/started']);
+      return r.code === 0 ? r.stdout : undefined;
+    }, 'exec through the new containerd', 30_000);
+    assert.equal(again, started);
+    const p = await getJson<StatusPod>(c, ['get', 'pod', 'steady']);
+    assert.equal(p.status.containerStatuses?.[0]?.restartCount, 0);
+    await applyObj(c, 'default', {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'afterwards' },
+      spec: { terminationGracePeriodSeconds: 1, containers: [{ name: 'main', image: 'busybox', command: ['sleep', '3600'] }] },
+    });
+    await c.kubectlOk(['wait', '--for=condition=Ready', 'pod/afterwards', '--timeout=60s'], { timeoutMs: 70_000 });
+    await c.kubectlOk(['delete', 'pod', 'steady', 'afterwards', '--grace-period=1'], { timeoutMs: 60_000 });
   });
 });

@@ -139,7 +139,7 @@ export function cniConflist(dir: string, podCIDR: string, bridgeName = 'skiff0')
   };
 }
 
-function alive(pid: number): boolean {
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

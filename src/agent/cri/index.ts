@@ -6,6 +6,7 @@ export { CriClient, CriError, isCriDeadlineExceeded, isCriNotFound, defaultCriTi
 export {
   containerdConfig, cniConflist, killShims, MissingDependencyError, removeAllSandboxes, removeDataDir, startContainerd, type ContainerdOptions, type RunningContainerd,
 } from './containerd.js';
+export { superviseContainerd, type SupervisedContainerd, type SupervisorTiming } from './containerdSupervisor.js';
 export { CriRuntime, containerLogPath, type CriRuntimeOptions } from './criRuntime.js';
 export { mountsUnder, unmountUnder } from './mounts.js';
 export { removePodCgroups } from './cgroups.js';
