@@ -16,6 +16,17 @@ interface StatusPod extends Pod {
   status: Pod['status'] & { containerStatuses?: Array<{ containerID?: string; restartCount: number; state: { running?: { startedAt?: string } } }> };
 }
 
+/** Runs a busybox pod that records when its process started, and waits until it is Ready. */
+async function startRecordingPod(c: ContainerdCluster, name: string): Promise<void> {
+  await applyObj(c, 'default', {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name },
+    spec: { terminationGracePeriodSeconds: 1, containers: [{ name: 'main', image: 'busybox', command: ['sh', '-c', 'date +%s%N > /tmp/started; sleep 3600'] }] },
+  });
+  await c.kubectlOk(['wait', '--for=condition=Ready', `pod/${name}`, '--timeout=60s'], { timeoutMs: 70_000 });
+}
+
 describe('skiff restart adopts running containers', { skip }, () => {
   let c: ContainerdCluster;
   before(async () => {
@@ -26,13 +37,7 @@ describe('skiff restart adopts running containers', { skip }, () => {
   });
 
   it('kill -9 and restart: same containers, still running, still managed', async () => {
-    await applyObj(c, 'default', {
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: { name: 'survivor' },
-      spec: { terminationGracePeriodSeconds: 2, containers: [{ name: 'main', image: 'busybox', command: ['sh', '-c', 'echo $$ > /tmp/pid; date +%s%N > /tmp/started; sleep 3600'] }] },
-    });
-    await c.kubectlOk(['wait', '--for=condition=Ready', 'pod/survivor', '--timeout=60s'], { timeoutMs: 70_000 });
+    await startRecordingPod(c, 'survivor');
     const before = await getJson<StatusPod>(c, ['get', 'pod', 'survivor']);
     const started = await c.kubectlOk(['exec', 'survivor', '--', 'cat', '/tmp/started']);
 
@@ -57,13 +62,7 @@ describe('skiff restart adopts running containers', { skip }, () => {
   });
 
   it('containerd killed -9 is started again; running containers keep running and new pods start', async () => {
-    await applyObj(c, 'default', {
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: { name: 'steady' },
-      spec: { terminationGracePeriodSeconds: 1, containers: [{ name: 'main', image: 'busybox', command: ['sh', '-c', 'date +%s%N > /tmp/started; sleep 3600'] }] },
-    });
-    await c.kubectlOk(['wait', '--for=condition=Ready', 'pod/steady', '--timeout=60s'], { timeoutMs: 70_000 });
+    await startRecordingPod(c, 'steady');
     const started = await c.kubectlOk(['exec', 'steady', '--', 'cat', '/tmp/started']);
     const pidFile = join(c.dataDir, 'containerd', 'containerd.pid');
     const oldPid = Number(readFileSync(pidFile, 'utf8').trim());
@@ -82,13 +81,7 @@ describe('skiff restart adopts running containers', { skip }, () => {
     assert.equal(again, started);
     const p = await getJson<StatusPod>(c, ['get', 'pod', 'steady']);
     assert.equal(p.status.containerStatuses?.[0]?.restartCount, 0);
-    await applyObj(c, 'default', {
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: { name: 'afterwards' },
-      spec: { terminationGracePeriodSeconds: 1, containers: [{ name: 'main', image: 'busybox', command: ['sleep', '3600'] }] },
-    });
-    await c.kubectlOk(['wait', '--for=condition=Ready', 'pod/afterwards', '--timeout=60s'], { timeoutMs: 70_000 });
+    await startRecordingPod(c, 'afterwards');
     await c.kubectlOk(['delete', 'pod', 'steady', 'afterwards', '--grace-period=1'], { timeoutMs: 60_000 });
   });
 });
