@@ -18,7 +18,7 @@ import { parseRequestPath } from './requestInfo.js';
 import { serveOpenApi } from './openapiRoutes.js';
 import { handleMetrics, isMetricsRequest } from './metrics/handler.js';
 import { handleServiceAccountToken, isServiceAccountTokenRequest } from './handlers/serviceAccountToken.js';
-import { authenticateServiceAccountToken, bearerToken } from './authn/tokenAuthenticator.js';
+import { authenticateServiceAccountToken, bearerToken, type AuthenticatedUser } from './authn/tokenAuthenticator.js';
 
 export interface VersionInfo {
   major: string;
@@ -41,12 +41,8 @@ export interface ApiServerOptions {
   version: VersionInfo;
 }
 
-export interface User {
-  name: string;
-  groups: string[];
-  uid?: string;
-  extra?: Record<string, string[]>;
-}
+/** Who sent a request: a client certificate's subject or a service account token's user. */
+export type User = AuthenticatedUser;
 
 /** Paths anyone may read, as upstream's system:public-info-viewer role allows. */
 const publicPaths = new Set(['/healthz', '/livez', '/readyz', '/version', '/healthz/ping', '/livez/ping', '/readyz/ping']);

@@ -56,6 +56,18 @@ function prevOf(info: ResourceInfo, ev: StoreEvent): KubeObject | undefined {
 
 const plainType = (ev: StoreEvent): EventType => (ev.type === 'delete' ? 'DELETED' : ev.created || !ev.prev ? 'ADDED' : 'MODIFIED');
 
+/**
+ * An event as a watcher with selectors sees it (upstream's watch filter): an object moving
+ * into the selection is ADDED, one moving out DELETED; undefined when it was never selected.
+ */
+function selectedType(info: ResourceInfo, selection: Selection, ev: StoreEvent, obj: KubeObject): EventType | undefined {
+  if (ev.type === 'delete') return matches(info, selection, obj) ? 'DELETED' : undefined;
+  const prev = prevOf(info, ev);
+  const before = prev ? matches(info, selection, prev) : false;
+  if (matches(info, selection, obj)) return before ? 'MODIFIED' : 'ADDED';
+  return before ? 'DELETED' : undefined;
+}
+
 // Without selectors every plain-JSON watcher sends the same line for an event: build it once.
 const lines = new WeakMap<StoreEvent, { info: ResourceInfo; line: string }>();
 
@@ -107,7 +119,8 @@ export async function serveWatch(deps: { store: Store; objects: ResourceStore; r
     write('BOOKMARK', { kind: info.strategy.kind, apiVersion: info.apiVersion, metadata: { resourceVersion: String(lastRevision), ...(annotations ? { annotations } : {}) } });
   };
 
-  const plain = w.representation === 'object' && selectionEmpty(selection);
+  const selected = !selectionEmpty(selection);
+  const plain = w.representation === 'object' && !selected;
   for (const obj of initial) write('ADDED', render(obj));
   if (w.sendInitialEvents && w.allowBookmarks) bookmark({ 'k8s.io/initial-events-end': 'true' });
 
@@ -130,27 +143,13 @@ export async function serveWatch(deps: { store: Store; objects: ResourceStore; r
         for (const ev of events) {
           lastRevision = ev.kv.modRevision;
           if (plain) {
-            if (res.writeEvent) res.writeEvent(plainType(ev), decodeEvent(info, ev).obj);
+            if (res.writeEvent) write(plainType(ev), decodeEvent(info, ev).obj);
             else res.write(plainLine(info, ev));
             continue;
           }
           const { obj } = decodeEvent(info, ev);
-          let type: EventType;
-          if (ev.type === 'delete') {
-            if (!selectionEmpty(selection) && !matches(info, selection, obj)) continue;
-            type = 'DELETED';
-          } else if (selectionEmpty(selection)) {
-            type = ev.created || !ev.prev ? 'ADDED' : 'MODIFIED';
-          } else {
-            const now = matches(info, selection, obj);
-            const prev = prevOf(info, ev);
-            const before = prev ? matches(info, selection, prev) : false;
-            if (now && before) type = 'MODIFIED';
-            else if (now) type = 'ADDED';
-            else if (before) type = 'DELETED';
-            else continue;
-          }
-          write(type, render(obj));
+          const type = selected ? selectedType(info, selection, ev, obj) : plainType(ev);
+          if (type) write(type, render(obj));
         }
       },
       (err) => {

@@ -14,13 +14,13 @@ import { type Obj, bool, ensureRec, recs, str } from '../shared/access.js';
 import { forbiddenError, requestedName } from '../shared/admission.js';
 import type { AdmissionContext } from '../types.js';
 
-export const SERVICE_ACCOUNT_VOLUME_PREFIX = 'kube-api-access-';
-export const SERVICE_ACCOUNT_MOUNT_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
+const SERVICE_ACCOUNT_VOLUME_PREFIX = 'kube-api-access-';
+const SERVICE_ACCOUNT_MOUNT_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
 const DEFAULT_SERVICE_ACCOUNT = 'default';
 const mirrorPodAnnotation = 'kubernetes.io/config.mirror';
 
 /** TokenVolumeSource(): what `kubectl get pod -o yaml` shows under the kube-api-access volume. */
-export function serviceAccountTokenVolumeSource(): Obj {
+function serviceAccountTokenVolumeSource(): Obj {
   return {
     defaultMode: 0o644,
     sources: [
@@ -37,7 +37,7 @@ async function lookupServiceAccount(ctx: AdmissionContext, namespace: string, na
 }
 
 /** shouldAutomount: the pod's preference wins, then the ServiceAccount's, then true. */
-export function shouldAutomount(sa: KubeObject | undefined, podSpec: Obj): boolean {
+function shouldAutomount(sa: KubeObject | undefined, podSpec: Obj): boolean {
   const podPref = bool(podSpec.automountServiceAccountToken);
   if (podPref !== undefined) return podPref;
   const saPref = bool(sa?.automountServiceAccountToken);
@@ -80,4 +80,3 @@ export async function admitPodServiceAccount(pod: KubeObject, ctx: AdmissionCont
     spec.imagePullSecrets = saPullSecrets.map((s) => ({ name: str(s.name) ?? '' }));
   }
 }
-
