@@ -165,18 +165,9 @@ export function clientOver(roundTrip: RoundTrip, opts: { userAgent?: string; tok
     return roundTrip({ method, path, headers: h, body: payload, signal });
   }
 
-  function readAll(res: RoundTripResponse): Promise<string> {
-    return new Promise((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-      res.on('error', reject);
-    });
-  }
-
-  // An in-process transport may answer with the object itself (an ObjectBody chunk).
+  // A socket carries JSON bytes; the in-process transport may hand over the object itself
+  // (an ObjectBody chunk).
   function readBody(res: RoundTripResponse): Promise<unknown> {
-    if (!res.readableObjectMode) return readAll(res).then(parseBody);
     return new Promise((resolve, reject) => {
       const chunks: Buffer[] = [];
       let object: ObjectBody | undefined;
@@ -240,7 +231,7 @@ export function clientOver(roundTrip: RoundTrip, opts: { userAgent?: string; tok
       const code = res.statusCode ?? 0;
       if (code < 200 || code > 299) {
         o.signal?.removeEventListener('abort', onOuterAbort);
-        throw apiErrorFromResponse(code, parseBody(await readAll(res)));
+        throw apiErrorFromResponse(code, await readBody(res));
       }
       const { stream, sink } = createWatchStream<T>(() => {
         o.signal?.removeEventListener('abort', onOuterAbort);

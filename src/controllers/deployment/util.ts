@@ -4,7 +4,7 @@
 // they are given.
 import { scaledValueFromIntOrPercent } from '../../machinery/intstr.js';
 import type { KubeObject } from '../../machinery/types.js';
-import { clone, ensureRec, int, num, parseTime, rec, semanticEqual, specOf, statusOf } from '../shared/meta.js';
+import { clone, compareByCreation, ensureRec, int, num, rec, semanticEqual, specOf, statusOf } from '../shared/meta.js';
 
 export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
 export const REVISION_HISTORY_ANNOTATION = 'deployment.kubernetes.io/revision-history';
@@ -121,10 +121,7 @@ export function filterActive(rss: readonly KubeObject[]): KubeObject[] {
 // --- orders ---
 
 function creationLess(a: KubeObject, b: KubeObject): boolean {
-  const ta = parseTime(a.metadata.creationTimestamp) ?? 0;
-  const tb = parseTime(b.metadata.creationTimestamp) ?? 0;
-  if (ta === tb) return (a.metadata.name ?? '') < (b.metadata.name ?? '');
-  return ta < tb;
+  return compareByCreation(a, b) < 0;
 }
 
 const cmp = (less: (a: KubeObject, b: KubeObject) => boolean) => (a: KubeObject, b: KubeObject): number =>
