@@ -86,10 +86,10 @@ function resolve(reg: SchemaRegistry, node: SchemaNode | undefined): Resolved {
   return r;
 }
 
-function resolveUncached(reg: SchemaRegistry, node: SchemaNode | undefined): Resolved {
-  let n = node;
+function resolveUncached(reg: SchemaRegistry, node: SchemaNode): Resolved {
+  let n: SchemaNode | undefined = node;
   let name = '';
-  let preserve = node?.['x-kubernetes-preserve-unknown-fields'] === true;
+  let preserve = node['x-kubernetes-preserve-unknown-fields'] === true;
   for (let i = 0; n?.$ref !== undefined && i < 16; i++) {
     name = n.$ref;
     n = reg.definitions[n.$ref];

@@ -219,9 +219,10 @@ function managedForUpdate(live: KubeObject | undefined, updated: KubeObject, sub
 export function updateManagedFields(args: UpdateManagedFieldsArgs): KubeObject {
   const ctx = contextOf(args);
   const next = withoutManagedFields({ ...args.updated, metadata: { ...(args.updated.metadata ?? {}) } });
+  const live = args.live ? withoutManagedFields(args.live) : undefined;
   const liveEntries = args.live?.metadata.uid ? args.live.metadata.managedFields : undefined;
-  if (liveEntries?.length && (ctx.subresource || args.updated.metadata?.managedFields === undefined)) {
-    const kept = unchangedOwnership(ctx, liveEntries, withoutManagedFields(args.live as KubeObject), next, args.manager);
+  if (live && liveEntries?.length && (ctx.subresource || args.updated.metadata?.managedFields === undefined)) {
+    const kept = unchangedOwnership(ctx, liveEntries, live, next, args.manager);
     if (kept) {
       setManagedFields(next, kept);
       return next;
@@ -232,7 +233,6 @@ export function updateManagedFields(args: UpdateManagedFieldsArgs): KubeObject {
     // Objects that exist untracked stay untracked until their first apply (skipnonapplied.go).
     const creating = !args.live || !args.live.metadata.uid;
     if (managed.fields.size === 0 && !creating) return next;
-    const live = args.live ? withoutManagedFields(args.live) : undefined;
     setManagedFields(next, encodeManagedFields(recordUpdate(ctx, live, next, managed, args.manager)));
   } catch {
     // UpdateNoErrors: a failure keeps the live object's managedFields rather than losing them.

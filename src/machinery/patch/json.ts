@@ -15,7 +15,7 @@ export function isNil(v: unknown): v is null | undefined {
 }
 
 export function deepClone<T>(v: T): T {
-  return v === undefined ? v : cloneJson(v);
+  return cloneJson(v);
 }
 
 export function deepEqual(a: unknown, b: unknown): boolean {
