@@ -11,15 +11,14 @@ import { rssMb, startBenchServer, type BenchServer } from './server.js';
 type Results = Record<string, number>;
 const args = process.argv.slice(2);
 const json = args.includes('--json');
-const onlyArg = args.find((a) => a.startsWith('--only'));
-const only = onlyArg ? (onlyArg.includes('=') ? onlyArg.split('=')[1] : args[args.indexOf(onlyArg) + 1]).split(',') : undefined;
-const want = (g: string): boolean => !only || only.includes(g);
 /** `--name value` or `--name=value`. */
 const option = (name: string): string | undefined => {
   const a = args.find((x) => x === `--${name}` || x.startsWith(`--${name}=`));
   if (!a) return undefined;
   return a.includes('=') ? a.slice(a.indexOf('=') + 1) : args[args.indexOf(a) + 1];
 };
+const only = option('only')?.split(',');
+const want = (g: string): boolean => !only || only.includes(g);
 // `--cpu-prof DIR`: the server under test writes a V8 CPU profile there when it stops.
 const cpuProfDir = option('cpu-prof');
 // `--node-args "--trace-gc …"`: extra Node.js flags for the server under test.

@@ -52,6 +52,8 @@ export interface PodWorkersOptions {
 }
 
 interface Adoptable {
+  /** The node whose runtime reported it. */
+  node: NodeHandle;
   sandbox: SandboxInfo;
   containers: ContainerInfo[];
 }
@@ -89,7 +91,7 @@ export class PodWorkers {
   async addNode(node: NodeHandle): Promise<void> {
     this.nodes.set(node.name, node);
     const [sandboxes, containers] = await Promise.all([node.runtime.listPodSandboxes(), node.runtime.listContainers()]);
-    for (const sb of sandboxes) this.adoptable.set(sb.podUid, { sandbox: sb, containers: containers.filter((c) => c.sandboxId === sb.id) });
+    for (const sb of sandboxes) this.adoptable.set(sb.podUid, { node, sandbox: sb, containers: containers.filter((c) => c.sandboxId === sb.id) });
     const unsub = node.runtime.subscribe?.((ev) => {
       if (ev.type !== 'stopped' && ev.type !== 'deleted') return;
       const r = this.records.get(ev.podUid);
@@ -182,16 +184,15 @@ export class PodWorkers {
   async removeOrphans(): Promise<void> {
     const orphans = [...this.adoptable.entries()];
     this.adoptable.clear();
-    if (orphans.length === 0) return;
-    // One listing per runtime (not one per orphan): only sandboxes still there are removed.
+    // One listing per node that has orphans (not one per orphan): only sandboxes still there are removed.
     const present = new Map<NodeHandle, Set<string>>();
-    for (const node of this.nodes.values()) present.set(node, new Set((await node.runtime.listPodSandboxes()).map((s) => s.id)));
     for (const [, a] of orphans) {
-      for (const [node, ids] of present) {
-        if (!ids.has(a.sandbox.id)) continue;
-        for (const c of a.containers) await node.runtime.stopContainer(c.id, 0);
-        await node.runtime.removePodSandbox(a.sandbox.id);
-      }
+      const { node } = a;
+      let ids = present.get(node);
+      if (!ids) present.set(node, (ids = new Set((await node.runtime.listPodSandboxes()).map((s) => s.id))));
+      if (!ids.has(a.sandbox.id)) continue;
+      for (const c of a.containers) await node.runtime.stopContainer(c.id, 0);
+      await node.runtime.removePodSandbox(a.sandbox.id);
     }
   }
 

@@ -65,16 +65,19 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     return schemaCache.get(info);
   };
   let objects!: ResourceStore;
+  // Admission reads objects at their group's first served version.
+  const infoOf = (group: string, resource: string): ResourceInfo | undefined => {
+    const gv = registry.groupVersions.find((g) => g.group === group);
+    return gv && registry.lookup(group, gv.version, resource);
+  };
   const admission = {
     options: { serviceCIDR: config.serviceCIDR, nodePortRange: config.nodePortRange, clusterDomain: config.clusterDomain },
     listAll: async (group: string, resource: string) => {
-      const gv = registry.groupVersions.find((g) => g.group === group);
-      const info = gv && registry.lookup(group, gv.version, resource);
+      const info = infoOf(group, resource);
       return info ? (await objects.list(info, undefined)).items : [];
     },
     get: async (group: string, resource: string, namespace: string | undefined, name: string) => {
-      const gv = registry.groupVersions.find((g) => g.group === group);
-      const info = gv && registry.lookup(group, gv.version, resource);
+      const info = infoOf(group, resource);
       return info ? (await objects.tryGet(info, namespace, name))?.obj : undefined;
     },
   };
